@@ -1,0 +1,123 @@
+# Rapport build, test and packaging.
+#
+#   make deps     install the system packages and Go tools the build needs
+#   make build    build bin/rapport
+#   make run      build and open the app on the database in the user's data folder
+#   make test     gofmt, go vet, staticcheck and the whole test suite
+#   make bench    run the benchmarks
+#   make fuzz     run every fuzz target for FUZZTIME each (default 30s)
+#   make package  build a distributable package into dist/ with the fyne tool
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+FUZZTIME ?= 30s
+TARGET_OS ?= $(shell $(GO) env GOOS)
+
+# Fyne links against OpenGL and X11 through cgo; xvfb and xauth let the app be
+# run and looked at without a display (xvfb-run).
+SYSTEM_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth
+
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
+# The fyne packaging tool, pinned to a version the module proxy serves
+# (check with: go list -m -versions fyne.io/tools).
+FYNE_TOOLS_VERSION := v1.7.4
+FYNE := $(CURDIR)/bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
+
+# FyneApp.toml is the one source of the app's id, name, version and icon.
+# toml_value reads one key of its [Details] table.
+toml_value = $(shell awk -F= '/^\[/ { details = ($$0 ~ /^\[Details\]/) } \
+	details && $$1 ~ /^[[:space:]]*$(1)[[:space:]]*$$/ { v = substr($$0, index($$0, "=") + 1); \
+	gsub(/^[[:space:]"]+|[[:space:]"]+$$/, "", v); print v; exit }' FyneApp.toml)
+APP_ID := $(call toml_value,ID)
+APP_NAME := $(call toml_value,Name)
+APP_VERSION := $(call toml_value,Version)
+APP_BUILD := $(call toml_value,Build)
+APP_ICON := $(call toml_value,Icon)
+
+LDFLAGS := -X main.appID=$(APP_ID) -X main.appVersion=$(APP_VERSION)
+
+.PHONY: deps build run test bench fuzz package clean
+
+deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		echo "not a Debian system: install a C compiler and the OpenGL/X11 headers yourself (see https://docs.fyne.io/started/)"; \
+	else \
+		missing=""; \
+		for p in $(SYSTEM_PACKAGES); do \
+			dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+		done; \
+		if [ -n "$$missing" ]; then \
+			echo "installing missing system packages:$$missing"; \
+			sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+		fi; \
+	fi
+	@if [ ! -x "$(STATICCHECK)" ]; then \
+		echo "installing staticcheck $(STATICCHECK_VERSION)"; \
+		GOBIN="$(dir $(STATICCHECK))" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/rapport ./cmd/rapport
+
+run: deps build
+	./bin/rapport
+
+test: deps
+	@unformatted="$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "these files need gofmt -w:"; echo "$$unformatted"; exit 1; \
+	fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) test -timeout 12m -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+# go test -list prints each package's matching names followed by its "ok" line,
+# so the names are paired with the package they belong to.
+fuzz:
+	@targets="$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { names[n++] = $$1; next } \
+		/^ok/ { for (i = 0; i < n; i++) print $$2, names[i]; n = 0 }')"; \
+	if [ -z "$$targets" ]; then echo "no fuzz targets"; exit 0; fi; \
+	while read -r pkg name; do \
+		echo "fuzzing $$pkg $$name for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime '$(FUZZTIME)' "$$pkg"; \
+	done <<< "$$targets"
+
+$(FYNE):
+	@if ! $(GO) list -m -versions fyne.io/tools 2>/dev/null | grep -qw -- '$(FYNE_TOOLS_VERSION)'; then \
+		echo "make package needs the fyne tool fyne.io/tools $(FYNE_TOOLS_VERSION), which the Go module proxy does not serve here;"; \
+		echo "pick a served version from 'go list -m -versions fyne.io/tools' and set FYNE_TOOLS_VERSION in the Makefile"; \
+		exit 1; \
+	fi
+	GOBIN="$(dir $(FYNE))" $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+# fyne package reads FyneApp.toml only beside the main package, so a copy with
+# the icon path made relative to cmd/rapport is put there for the run and
+# removed afterwards, whatever happens. GOFLAGS carries the same -X flags as
+# make build; fyne merges them into its own -ldflags.
+package: deps $(FYNE)
+	@if [ -e cmd/rapport/FyneApp.toml ]; then \
+		echo "cmd/rapport/FyneApp.toml exists; remove it: the top-level FyneApp.toml is the only one"; exit 1; \
+	fi
+	@trap 'rm -f cmd/rapport/FyneApp.toml' EXIT; \
+	sed 's|^\([[:space:]]*Icon[[:space:]]*=[[:space:]]*"\)|\1../../|' FyneApp.toml > cmd/rapport/FyneApp.toml; \
+	mkdir -p dist; \
+	echo "packaging $(APP_NAME) $(APP_VERSION) ($(APP_ID)) for $(TARGET_OS)"; \
+	GOFLAGS="$${GOFLAGS:-} -ldflags=-X=main.appID=$(APP_ID) -ldflags=-X=main.appVersion=$(APP_VERSION)" \
+		$(FYNE) package --os $(TARGET_OS) --src cmd/rapport --release; \
+	for f in "$(APP_NAME)".tar.xz "$(APP_NAME)".exe "$(APP_NAME)".app; do \
+		if [ -e "$$f" ]; then rm -rf "dist/$$f"; mv "$$f" dist/; echo "wrote dist/$$f"; fi; \
+	done
+
+clean:
+	rm -rf bin dist
