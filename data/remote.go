@@ -1,0 +1,220 @@
+package data
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// ApplyRemote merges operations from other computers into the store, in one
+// transaction, by the rule of SYNC.md: a row unknown here is created with cl 0,
+// its cl becomes the larger of the two, and each field takes the value of the
+// operation with the greatest stamp. The result does not depend on the order
+// of ops or on how often each is applied. It returns how many operations
+// changed something.
+func (s *Store) ApplyRemote(ctx context.Context, ops []Op) (int, error) {
+	for i := range ops {
+		if err := ops[i].validate(); err != nil {
+			return 0, fmt.Errorf("operation %d: %w", i, err)
+		}
+	}
+	applied := 0
+	err := s.write(ctx, func(t *txn) error {
+		for _, op := range ops {
+			changed, err := t.applyOp(op)
+			if err != nil {
+				return fmt.Errorf("apply %s %s %s: %w", op.ID, op.Table, op.Row, err)
+			}
+			if changed {
+				applied++
+			}
+			v, _ := parseHLC(op.HLC)
+			s.clock.observe(v)
+			if v > t.hlc {
+				t.hlc = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return applied, nil
+}
+
+func (o *Op) validate() error {
+	ts, ok := syncedTables[o.Table]
+	if !ok {
+		return fmt.Errorf("%w table %q", ErrInvalid, o.Table)
+	}
+	if _, err := parseHLC(o.HLC); err != nil {
+		return err
+	}
+	if len(o.Device) != 32 || !isHex(o.Device) {
+		return fmt.Errorf("%w device %q", ErrInvalid, o.Device)
+	}
+	if _, err := uuid.Parse(o.ID); err != nil || len(o.ID) != 36 {
+		return fmt.Errorf("%w op id %q", ErrInvalid, o.ID)
+	}
+	if _, err := uuid.Parse(o.Row); err != nil || len(o.Row) != 36 {
+		return fmt.Errorf("%w row id %q", ErrInvalid, o.Row)
+	}
+	if o.CL < 0 {
+		return fmt.Errorf("%w cl %d", ErrInvalid, o.CL)
+	}
+	set := fields{}
+	for c, v := range o.Set {
+		kind, ok := ts.cols[c]
+		if !ok {
+			return fmt.Errorf("%w field %s.%s", ErrInvalid, o.Table, c)
+		}
+		// Operations read from JSON carry blobs as base64 text and numbers as float64.
+		if str, isStr := v.(string); isStr && kind == blobCol {
+			b, err := base64.StdEncoding.DecodeString(str)
+			if err != nil {
+				return fmt.Errorf("%w field %s.%s: %v", ErrInvalid, o.Table, c, err)
+			}
+			v = b
+		}
+		set[c] = v
+	}
+	norm, err := ts.normalise(set)
+	if err != nil {
+		return err
+	}
+	for c, v := range norm {
+		if ref, isRef := ts.refs[c]; isRef {
+			if id := v.(string); id != "" {
+				if _, err := uuid.Parse(id); err != nil {
+					return fmt.Errorf("%w %s id %q in %s.%s", ErrInvalid, ref, id, o.Table, c)
+				}
+			}
+		}
+	}
+	o.Set = norm
+	return nil
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil && strings.ToLower(s) == s
+}
+
+// ensureRow makes a placeholder (cl 0, every field at its default) for a row
+// that an operation refers to before its own insert has arrived.
+func (t *txn) ensureRow(table, id string) error {
+	_, err := t.ExecContext(t.ctx, "INSERT INTO "+table+"(id, cl) VALUES(?, 0) ON CONFLICT(id) DO NOTHING", id)
+	return err
+}
+
+func (t *txn) applyOp(op Op) (bool, error) {
+	ts := syncedTables[op.Table]
+	for c, ref := range ts.refs {
+		if id, _ := op.Set[c].(string); id != "" {
+			if err := t.ensureRow(ref, id); err != nil {
+				return false, err
+			}
+		}
+	}
+	read := keys(op.Set)
+	if _, ok := ts.cols["contact_id"]; ok && op.Set["contact_id"] == nil {
+		read = append(read, "contact_id")
+	}
+	cl, rowStamp, cur, ok, err := t.readRow(ts, op.Row, read)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		if err := t.ensureRow(op.Table, op.Row); err != nil {
+			return false, err
+		}
+		cl, rowStamp = 0, ""
+		cur = fields{}
+	}
+	t.touchFor(ts, op.Row, cur)
+	t.touchFor(ts, op.Row, op.Set)
+
+	stamps := map[string]string{}
+	if len(op.Set) > 0 {
+		rows, err := t.QueryContext(t.ctx, "SELECT field, stamp FROM sync_field_stamp WHERE tbl = ? AND row_id = ?", op.Table, op.Row)
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() {
+			var f, st string
+			if err := rows.Scan(&f, &st); err != nil {
+				rows.Close()
+				return false, err
+			}
+			stamps[f] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+	}
+	opStamp := op.stamp()
+	set, args := "", []any{}
+	if op.CL > cl {
+		set, args = "cl = ?", append(args, op.CL)
+	}
+	for _, c := range keys(op.Set) {
+		current, has := stamps[c]
+		if !has {
+			current = rowStamp
+		}
+		if opStamp <= current {
+			continue
+		}
+		if set != "" {
+			set += ", "
+		}
+		set += c + " = ?"
+		args = append(args, sqlValue(ts, c, op.Set[c]))
+		if _, err := t.ExecContext(t.ctx, "INSERT INTO sync_field_stamp(tbl, row_id, field, stamp) VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET stamp = excluded.stamp", op.Table, op.Row, c, opStamp); err != nil {
+			return false, err
+		}
+	}
+	if set == "" {
+		return false, nil
+	}
+	args = append(args, op.Row)
+	if _, err := t.ExecContext(t.ctx, "UPDATE "+op.Table+" SET "+set+" WHERE id = ?", args...); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Outbox returns this computer's operations with sequence numbers after
+// `after`, oldest first, at most limit of them.
+func (s *Store) Outbox(ctx context.Context, after int64, limit int) ([]Op, int64, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, op_id, hlc, tbl, row_id, cl, set_json FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
+	if err != nil {
+		return nil, after, err
+	}
+	defer rows.Close()
+	var out []Op
+	last := after
+	for rows.Next() {
+		var op Op
+		var setJSON string
+		if err := rows.Scan(&last, &op.ID, &op.HLC, &op.Table, &op.Row, &op.CL, &setJSON); err != nil {
+			return nil, after, err
+		}
+		op.Device = s.clock.device
+		if setJSON != "" {
+			dec := json.NewDecoder(strings.NewReader(setJSON))
+			dec.UseNumber()
+			if err := dec.Decode(&op.Set); err != nil {
+				return nil, after, fmt.Errorf("outbox %d: %w", last, err)
+			}
+		}
+		out = append(out, op)
+	}
+	return out, last, rows.Err()
+}
