@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"rapport/data"
+)
+
+// ClientSource is what the clients screen needs from the store. *data.Store
+// satisfies it; tests of the screen pass a small fake.
+type ClientSource interface {
+	ListContacts(ctx context.Context, q data.ListQuery) ([]data.ContactSummary, error)
+	CountContacts(ctx context.Context, tag string) (int, error)
+}
+
+var _ ClientSource = (*data.Store)(nil)
+
+// clientsPageSize is how many clients are fetched at a time as the list scrolls.
+const clientsPageSize = 200
+
+const emptyClientsMarkdown = "No clients yet — add one with `rapport contact add` or import a vCard"
+
+// ClientsScreen lists every client, fetching pages from the store only when
+// the rows that show them come into view, so a shop with thousands of clients
+// opens as fast as one with ten.
+//
+// All fields are read and written on the UI goroutine only: store calls run in
+// background work and hand their results back through fyne.Do.
+type ClientsScreen struct {
+	src    ClientSource
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// background runs store work off the UI goroutine; tests replace it to
+	// run that work when they choose.
+	background func(func())
+
+	count  *widget.RichText
+	status *widget.Label
+	list   *widget.List
+	empty  fyne.CanvasObject
+
+	tag        string
+	generation int // bumped on every reload so late answers to an old load are dropped
+	total      int
+	pages      map[int][]data.ContactSummary
+	loading    map[int]bool
+}
+
+// NewClientsScreen builds the screen; call Load (or content, which loads on
+// first use) to fetch the clients.
+func NewClientsScreen(src ClientSource) *ClientsScreen {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &ClientsScreen{
+		src:        src,
+		ctx:        ctx,
+		cancel:     cancel,
+		background: func(f func()) { go f() },
+		pages:      map[int][]data.ContactSummary{},
+		loading:    map[int]bool{},
+	}
+
+	s.count = newSecondaryText(fyne.TextAlignTrailing)
+	s.count.Truncation = fyne.TextTruncateOff // a count is short; show it whole
+	setSecondaryText(s.count, "Loading…")
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Hide()
+
+	s.list = widget.NewList(s.rowCount, newClientRow, s.onUpdateRow)
+	s.list.Hide()
+
+	empty := widget.NewRichTextFromMarkdown(emptyClientsMarkdown)
+	for _, seg := range empty.Segments {
+		if t, ok := seg.(*widget.TextSegment); ok {
+			t.Style.Alignment = fyne.TextAlignCenter
+		}
+	}
+	s.empty = container.NewCenter(container.NewVBox(
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(64), widget.NewIcon(theme.AccountIcon()))),
+		empty,
+	))
+	s.empty.Hide()
+	return s
+}
+
+// content returns the screen's widgets: a header with the number of clients
+// above the list, which fills the rest of the window.
+func (s *ClientsScreen) content() fyne.CanvasObject {
+	title := widget.NewLabel("Clients")
+	title.SizeName = theme.SizeNameHeadingText
+	title.TextStyle.Bold = true
+	header := container.NewBorder(nil, nil, title, container.NewCenter(s.count))
+	return container.NewBorder(
+		container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(s.list, s.empty, container.NewCenter(s.status)),
+	)
+}
+
+// Load counts the clients again and forgets every fetched page, so the list
+// shows the store as it is now.
+func (s *ClientsScreen) Load() {
+	s.generation++
+	gen, tag := s.generation, s.tag
+	s.pages = map[int][]data.ContactSummary{}
+	s.loading = map[int]bool{}
+	s.background(func() {
+		n, err := s.src.CountContacts(s.ctx, tag)
+		fyne.Do(func() { s.onCounted(gen, n, err) })
+	})
+}
+
+// close stops work still running for the screen; its answers are dropped.
+func (s *ClientsScreen) close() {
+	s.cancel()
+}
+
+func (s *ClientsScreen) onCounted(gen, n int, err error) {
+	if gen != s.generation {
+		return
+	}
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.total = n
+	s.status.Hide()
+	setSecondaryText(s.count, clientCountText(n))
+	if n == 0 {
+		s.list.Hide()
+		s.empty.Show()
+		return
+	}
+	s.empty.Hide()
+	s.list.Show()
+	s.list.Refresh()
+}
+
+func (s *ClientsScreen) onPageLoaded(gen, page int, rows []data.ContactSummary, err error) {
+	if gen != s.generation {
+		return
+	}
+	delete(s.loading, page)
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.pages[page] = rows
+	s.list.Refresh()
+}
+
+func (s *ClientsScreen) showError(err error) {
+	if s.ctx.Err() != nil {
+		return // the window is closing
+	}
+	s.list.Hide()
+	s.empty.Hide()
+	setSecondaryText(s.count, "")
+	s.status.SetText(fmt.Sprintf("The clients could not be loaded: %v.", err))
+	s.status.Show()
+}
+
+func (s *ClientsScreen) rowCount() int {
+	return s.total
+}
+
+// onUpdateRow fills one visible row, asking for its page when it is not here yet.
+func (s *ClientsScreen) onUpdateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*clientRow)
+	page := id / clientsPageSize
+	rows, ok := s.pages[page]
+	if !ok {
+		row.showLoading()
+		s.requestPage(page)
+		return
+	}
+	if i := id % clientsPageSize; i < len(rows) {
+		row.show(rows[i])
+		return
+	}
+	// The store has fewer clients than it counted (some were deleted since).
+	row.show(data.ContactSummary{})
+}
+
+func (s *ClientsScreen) requestPage(page int) {
+	if s.loading[page] {
+		return
+	}
+	s.loading[page] = true
+	gen, q := s.generation, data.ListQuery{Tag: s.tag, Offset: page * clientsPageSize, Limit: clientsPageSize}
+	s.background(func() {
+		rows, err := s.src.ListContacts(s.ctx, q)
+		fyne.Do(func() { s.onPageLoaded(gen, page, rows, err) })
+	})
+}
+
+func clientCountText(n int) string {
+	switch n {
+	case 0:
+		return "No clients"
+	case 1:
+		return "1 client"
+	}
+	return fmt.Sprintf("%d clients", n)
+}
+
+// clientRow is one line of the clients list: name and organisation on the
+// left, phone and e-mail on the right.
+type clientRow struct {
+	widget.BaseWidget
+	name         *widget.Label
+	organization *widget.RichText
+	phone        *widget.RichText
+	email        *widget.RichText
+	content      fyne.CanvasObject
+}
+
+func newClientRow() fyne.CanvasObject {
+	r := &clientRow{
+		name:         widget.NewLabel(""),
+		organization: newSecondaryText(fyne.TextAlignLeading),
+		phone:        newSecondaryText(fyne.TextAlignTrailing),
+		email:        newSecondaryText(fyne.TextAlignTrailing),
+	}
+	r.name.TextStyle.Bold = true
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	tight := func(objects ...fyne.CanvasObject) *fyne.Container {
+		return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), objects...)
+	}
+	r.content = container.NewGridWithColumns(2,
+		tight(r.name, r.organization),
+		tight(r.phone, r.email),
+	)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *clientRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.content)
+}
+
+func (r *clientRow) show(c data.ContactSummary) {
+	r.name.SetText(c.DisplayName)
+	setSecondaryText(r.organization, c.Organization)
+	setSecondaryText(r.phone, c.Phone)
+	setSecondaryText(r.email, c.Email)
+}
+
+func (r *clientRow) showLoading() {
+	r.name.SetText("…")
+	setSecondaryText(r.organization, "")
+	setSecondaryText(r.phone, "")
+	setSecondaryText(r.email, "")
+}
+
+// newSecondaryText is a one-line text in the theme's placeholder colour, the
+// quieter colour for details under a heading.
+func newSecondaryText(align fyne.TextAlign) *widget.RichText {
+	t := widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyle{
+		Alignment: align,
+		ColorName: theme.ColorNamePlaceHolder,
+		Inline:    true,
+		SizeName:  theme.SizeNameText,
+	}})
+	t.Truncation = fyne.TextTruncateEllipsis
+	return t
+}
+
+func setSecondaryText(t *widget.RichText, text string) {
+	seg := t.Segments[0].(*widget.TextSegment)
+	if seg.Text == text {
+		return
+	}
+	seg.Text = text
+	t.Refresh()
+}
