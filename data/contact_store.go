@@ -143,6 +143,9 @@ func (t *txn) saveContact(c *Contact) error {
 	if err != nil {
 		return err
 	}
+	if err := t.syncBirthday(c.ID, c.Birthday); err != nil {
+		return err
+	}
 	if changed || n {
 		if _, err := t.put("contact", c.ID, fields{"updated": now}); err != nil {
 			return err
