@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // The search document of a contact lives in contact_search (FTS5), keyed by
@@ -96,7 +98,17 @@ FROM contact c`
 func phoneDigitSuffixes(numbers string) string {
 	var b strings.Builder
 	seen := map[string]bool{}
-	for _, n := range strings.Split(numbers, "\n") {
+	lines := strings.Split(numbers, "\n")
+	for _, n := range lines {
+		// People type a number the way it is dialled at home ("06 12 34 56 78"),
+		// so the national form of an international number is searchable too.
+		if strings.HasPrefix(n, "+") {
+			if pn, err := phonenumbers.Parse(n, ""); err == nil {
+				lines = append(lines, phonenumbers.Format(pn, phonenumbers.NATIONAL))
+			}
+		}
+	}
+	for _, n := range lines {
 		var d []byte
 		for i := 0; i < len(n); i++ {
 			if n[i] >= '0' && n[i] <= '9' {
