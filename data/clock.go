@@ -29,7 +29,11 @@ func parseHLC(s string) (uint64, error) {
 	if len(s) != 16 {
 		return 0, fmt.Errorf("%w hlc %q", ErrInvalid, s)
 	}
-	return strconv.ParseUint(s, 16, 64)
+	v, err := strconv.ParseUint(s, 16, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w hlc %q", ErrInvalid, s)
+	}
+	return v, nil
 }
 
 // next issues a stamp later than every stamp issued or seen.
