@@ -25,7 +25,7 @@ var _ ClientSource = (*data.Store)(nil)
 // clientsPageSize is how many clients are fetched at a time as the list scrolls.
 const clientsPageSize = 200
 
-const emptyClientsMarkdown = "No clients yet — add one with `rapport contact add` or import a vCard"
+const emptyClientsMarkdown = "No clients yet — add one with `rapport contact add`, or look around with `rapport demo --clients 500`"
 
 // ClientsScreen lists every client, fetching pages from the store only when
 // the rows that show them come into view, so a shop with thousands of clients
