@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"rapport/data"
 )
@@ -21,7 +22,11 @@ type cli struct {
 	dbPath         string
 	store          *data.Store
 	ctx            context.Context
+	fs             *flag.FlagSet // the running command's flags, for --help
 }
+
+// clock is the time every command and the store go by; tests set it.
+var clock = time.Now
 
 // usageError is a mistake in how rapport was called; it exits with 2.
 type usageError struct{ msg string }
@@ -94,8 +99,11 @@ func (c *cli) main(args []string) int {
 		return 0
 	}
 	if args[0] == "help" {
-		c.printUsage(c.stdout)
-		return 0
+		if len(args) == 1 {
+			c.printUsage(c.stdout)
+			return 0
+		}
+		args = append(args[1:], "--help") // rapport help contact add
 	}
 	name, rest := args[0], args[1:]
 	cmd, ok := commands[name]
@@ -104,6 +112,18 @@ func (c *cli) main(args []string) int {
 		cmd, ok = commands[name]
 	}
 	if !ok {
+		if subs := subcommands(args[0]); len(subs) > 0 {
+			switch {
+			case len(args) > 1 && isHelp(args[1]):
+				c.printGroup(c.stdout, args[0])
+				return 0
+			case len(args) == 1:
+				fmt.Fprintf(c.stderr, "rapport %s: a subcommand is needed: %s\n", args[0], strings.Join(subs, ", "))
+			default:
+				fmt.Fprintf(c.stderr, "rapport %s: unknown subcommand %q; want %s\n", args[0], args[1], strings.Join(subs, ", "))
+			}
+			return 2
+		}
 		fmt.Fprintf(c.stderr, "rapport: unknown command %q; run rapport help\n", strings.Join(args[:min(2, len(args))], " "))
 		return 2
 	}
@@ -116,6 +136,11 @@ func (c *cli) main(args []string) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(c.stdout, "usage: %s\n", cmd.usage)
+		if c.fs != nil {
+			c.fs.SetOutput(c.stdout)
+			c.fs.PrintDefaults()
+		}
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(c.stderr, "rapport %s: %s\nusage: %s\n", name, ue.msg, cmd.usage)
@@ -133,6 +158,7 @@ func (c *cli) open() error {
 	if err != nil {
 		return err
 	}
+	s.Now = clock
 	s.Region = regionFromLocale()
 	s.Staff = os.Getenv("RAPPORT_STAFF")
 	c.store = s
@@ -174,10 +200,41 @@ func regionFromLocale() string {
 	return ""
 }
 
-// flags makes a flag set for a subcommand whose errors come back as usage errors.
+// subcommands lists the subcommands of a command group ("contact" -> add, edit, ...).
+func subcommands(group string) []string {
+	var out []string
+	for n := range commands {
+		if sub, ok := strings.CutPrefix(n, group+" "); ok {
+			out = append(out, sub)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// printGroup prints the usage lines of a command group.
+func (c *cli) printGroup(w io.Writer, group string) {
+	fmt.Fprintln(w, "usage:")
+	for _, sub := range subcommands(group) {
+		fmt.Fprintln(w, "  "+commands[group+" "+sub].usage)
+	}
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// flags makes a flag set for a subcommand whose errors come back as usage
+// errors; it prints nothing itself (main prints the error, or the help).
 func (c *cli) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	c.fs = fs
 	return fs
 }
 

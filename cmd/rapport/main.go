@@ -4,7 +4,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	_ "time/tzdata" // time zones by name on every system, Windows included
+
+	_ "rapport/cmd/rapport/internal/localeenv" // before Fyne reads the locale
 )
 
 func main() {
@@ -13,7 +17,7 @@ func main() {
 
 // run executes one invocation and returns the process exit code: 0 on success,
 // 1 on failure, 2 on a usage error.
-func run(args []string, stdout, stderr *os.File) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
 	return c.main(args)
 }
