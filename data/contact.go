@@ -26,6 +26,7 @@ type Contact struct {
 	Created      time.Time
 	Updated      time.Time
 	Deleted      bool
+	MergedInto   string // set when the contact was merged into another and retired
 }
 
 // Email is one e-mail address of a contact.

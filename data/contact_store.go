@@ -348,10 +348,10 @@ func (s *Store) Contact(ctx context.Context, id string) (*Contact, error) {
 	var created, updated string
 	var month int
 	err := s.db.QueryRowContext(ctx, `SELECT given, family, display_name, nickname, organization, title,
-		bday_year, bday_month, bday_day, notes, photo, photo_url, source, extra_vcard, created, updated, cl
+		bday_year, bday_month, bday_day, notes, photo, photo_url, source, extra_vcard, created, updated, cl, merged_into
 		FROM contact WHERE id = ? AND cl > 0`, id).Scan(&c.Given, &c.Family, &c.DisplayName, &c.Nickname,
 		&c.Organization, &c.Title, &c.Birthday.Year, &month, &c.Birthday.Day, &c.Notes, &c.Photo,
-		&c.PhotoURL, &c.Source, &c.ExtraVCard, &created, &updated, &cl)
+		&c.PhotoURL, &c.Source, &c.ExtraVCard, &created, &updated, &cl, &c.MergedInto)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("contact %s: %w", id, ErrNotFound)
 	}

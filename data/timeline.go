@@ -62,7 +62,7 @@ type Interaction struct {
 	Staff       string    `json:"staff,omitempty"`
 	Summary     string    `json:"summary,omitempty"`
 	Body        string    `json:"body,omitempty"`
-	AmountMinor int64     `json:"amount_minor,omitempty"` // purchases, in cents
+	AmountMinor int64     `json:"amount_minor,omitempty"` // purchases, in the currency's minor unit (cents; yen for JPY)
 	Currency    string    `json:"currency,omitempty"`
 	Category    string    `json:"category,omitempty"` // purchase category, or the channel of a message
 	Items       string    `json:"items,omitempty"`

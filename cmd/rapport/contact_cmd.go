@@ -238,6 +238,9 @@ func (c *cli) liveContact(arg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if ct.MergedInto != "" {
+		return "", fmt.Errorf("%w: %s (%s) was merged into %s; use that one", data.ErrConflict, ct.DisplayName, id, ct.MergedInto)
+	}
 	if ct.Deleted {
 		return "", fmt.Errorf("%w: %s (%s) is deleted; restore it first", data.ErrConflict, ct.DisplayName, id)
 	}

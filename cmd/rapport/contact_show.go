@@ -109,7 +109,10 @@ func (c *cli) printContactDetail(d contactDetailJSON) {
 	if d.Nickname != "" && !strings.Contains(title, d.Nickname) {
 		title += " (" + d.Nickname + ")"
 	}
-	if d.Deleted {
+	switch {
+	case d.MergedInto != "":
+		title += "  [merged into " + d.MergedInto + "]"
+	case d.Deleted:
 		title += "  [deleted]"
 	}
 	fmt.Fprintln(w, title)

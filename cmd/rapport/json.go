@@ -57,13 +57,14 @@ type contactJSON struct {
 	Created      time.Time     `json:"created,omitzero"`
 	Updated      time.Time     `json:"updated,omitzero"`
 	Deleted      bool          `json:"deleted"`
+	MergedInto   string        `json:"merged_into,omitempty"`
 }
 
 func contactView(c *data.Contact) contactJSON {
 	v := contactJSON{
 		ID: c.ID, DisplayName: c.DisplayName, Given: c.Given, Family: c.Family, Nickname: c.Nickname,
 		Organization: c.Organization, Title: c.Title, Birthday: c.Birthday, Notes: c.Notes, Source: c.Source,
-		Created: c.Created, Updated: c.Updated, Deleted: c.Deleted,
+		Created: c.Created, Updated: c.Updated, Deleted: c.Deleted, MergedInto: c.MergedInto,
 		Emails: []emailJSON{}, Phones: []phoneJSON{}, Addresses: []addressJSON{}, URLs: []urlJSON{}, Tags: []string{},
 	}
 	for _, e := range c.Emails {
