@@ -164,7 +164,9 @@ func (ts *tableSpec) normalise(f fields) (fields, error) {
 		case textCol:
 			switch x := v.(type) {
 			case string:
-				out[c] = x
+				// Operations travel as JSON, which replaces bytes that are not
+				// UTF-8; keeping the same text here keeps the copies equal.
+				out[c] = strings.ToValidUTF8(x, "\uFFFD")
 			case nil:
 				out[c] = ""
 			default:
@@ -195,6 +197,9 @@ func (ts *tableSpec) normalise(f fields) (fields, error) {
 		case blobCol:
 			switch x := v.(type) {
 			case []byte:
+				if len(x) == 0 {
+					x = nil // no bytes is no blob (NULL), as in JSON, where it is null
+				}
 				out[c] = x
 			case nil:
 				out[c] = []byte(nil)

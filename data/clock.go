@@ -23,6 +23,9 @@ type hlcClock struct {
 	device string // 32 hex digits, this computer's id
 }
 
+// maxHLCMillis is the first millisecond of the year 10000.
+const maxHLCMillis = 253402300800000
+
 func formatHLC(v uint64) string { return fmt.Sprintf("%016x", v) }
 
 func parseHLC(s string) (uint64, error) {
@@ -30,7 +33,9 @@ func parseHLC(s string) (uint64, error) {
 		return 0, fmt.Errorf("%w hlc %q", ErrInvalid, s)
 	}
 	v, err := strconv.ParseUint(s, 16, 64)
-	if err != nil {
+	// A stamp past the year 10000 is damage, not a clock; accepting it would
+	// push this computer's clock to where it can only wrap around.
+	if err != nil || v>>16 > maxHLCMillis {
 		return 0, fmt.Errorf("%w hlc %q", ErrInvalid, s)
 	}
 	return v, nil

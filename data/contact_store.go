@@ -317,6 +317,10 @@ func (t *txn) addTag(contact, tag, name string) error {
 		}
 	case err != nil:
 		return err
+	case cl == 0: // a placeholder that sync made before the tag's own operation
+		if _, err := t.put("tag", tag, fields{"name": name}); err != nil {
+			return err
+		}
 	case cl%2 == 0:
 		if _, err := t.setAlive("tag", tag, true); err != nil {
 			return err

@@ -52,16 +52,17 @@ func (o *Op) validate() error {
 	if !ok {
 		return fmt.Errorf("%w table %q", ErrInvalid, o.Table)
 	}
-	if _, err := parseHLC(o.HLC); err != nil {
-		return err
+	// Stamps compare as strings, so only the form formatHLC writes will do.
+	if _, err := parseHLC(o.HLC); err != nil || !isHex(o.HLC) {
+		return fmt.Errorf("%w hlc %q", ErrInvalid, o.HLC)
 	}
 	if len(o.Device) != 32 || !isHex(o.Device) {
 		return fmt.Errorf("%w device %q", ErrInvalid, o.Device)
 	}
-	if _, err := uuid.Parse(o.ID); err != nil || len(o.ID) != 36 {
+	if !canonicalUUID(o.ID) {
 		return fmt.Errorf("%w op id %q", ErrInvalid, o.ID)
 	}
-	if _, err := uuid.Parse(o.Row); err != nil || len(o.Row) != 36 {
+	if !canonicalUUID(o.Row) {
 		return fmt.Errorf("%w row id %q", ErrInvalid, o.Row)
 	}
 	if o.CL < 0 {
@@ -90,7 +91,7 @@ func (o *Op) validate() error {
 	for c, v := range norm {
 		if ref, isRef := ts.refs[c]; isRef {
 			if id := v.(string); id != "" {
-				if _, err := uuid.Parse(id); err != nil {
+				if !canonicalUUID(id) {
 					return fmt.Errorf("%w %s id %q in %s.%s", ErrInvalid, ref, id, o.Table, c)
 				}
 			}
@@ -100,25 +101,40 @@ func (o *Op) validate() error {
 	return nil
 }
 
+// canonicalUUID reports whether s is a UUID in the one form ids are stored in
+// (lower case, with hyphens): another spelling would name a different row.
+func canonicalUUID(s string) bool {
+	u, err := uuid.Parse(s)
+	return err == nil && u.String() == s
+}
+
 func isHex(s string) bool {
 	_, err := hex.DecodeString(s)
 	return err == nil && strings.ToLower(s) == s
 }
 
 // ensureRow makes a placeholder (cl 0, every field at its default) for a row
-// that an operation refers to before its own insert has arrived.
-func (t *txn) ensureRow(table, id string) error {
-	_, err := t.ExecContext(t.ctx, "INSERT INTO "+table+"(id, cl) VALUES(?, 0) ON CONFLICT(id) DO NOTHING", id)
-	return err
+// that an operation refers to before its own insert has arrived. It reports
+// whether the row is new.
+func (t *txn) ensureRow(table, id string) (bool, error) {
+	res, err := t.ExecContext(t.ctx, "INSERT INTO "+table+"(id, cl) VALUES(?, 0) ON CONFLICT(id) DO NOTHING", id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 func (t *txn) applyOp(op Op) (bool, error) {
 	ts := syncedTables[op.Table]
+	made := false // a placeholder row is a change too
 	for c, ref := range ts.refs {
 		if id, _ := op.Set[c].(string); id != "" {
-			if err := t.ensureRow(ref, id); err != nil {
+			n, err := t.ensureRow(ref, id)
+			if err != nil {
 				return false, err
 			}
+			made = made || n
 		}
 	}
 	read := keys(op.Set)
@@ -130,9 +146,10 @@ func (t *txn) applyOp(op Op) (bool, error) {
 		return false, err
 	}
 	if !ok {
-		if err := t.ensureRow(op.Table, op.Row); err != nil {
+		if _, err := t.ensureRow(op.Table, op.Row); err != nil {
 			return false, err
 		}
+		made = true
 		cl, rowStamp = 0, ""
 		cur = fields{}
 	}
@@ -181,7 +198,7 @@ func (t *txn) applyOp(op Op) (bool, error) {
 		}
 	}
 	if set == "" {
-		return false, nil
+		return made, nil
 	}
 	args = append(args, op.Row)
 	if _, err := t.ExecContext(t.ctx, "UPDATE "+op.Table+" SET "+set+" WHERE id = ?", args...); err != nil {
