@@ -248,7 +248,11 @@ func (r *clientRow) CreateRenderer() fyne.WidgetRenderer {
 
 func (r *clientRow) show(c data.ContactSummary) {
 	r.name.SetText(c.DisplayName)
-	setSecondaryText(r.organization, c.Organization)
+	org := c.Organization
+	if org == c.DisplayName { // a company on its own: its name is already the title
+		org = ""
+	}
+	setSecondaryText(r.organization, org)
 	setSecondaryText(r.phone, c.Phone)
 	setSecondaryText(r.email, c.Email)
 }
