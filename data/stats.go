@@ -20,6 +20,29 @@ const statsSelect = `SELECT c.id,
 		GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), '')
 FROM contact c`
 
+// statsAll is statsSelect for every contact at once, for rebuilds: one pass
+// over the timeline grouped by client instead of nine lookups per client, which
+// over a million interactions is several times faster. It gives the same rows
+// (TestStatsAllMatchesStatsSelect).
+const statsAll = `SELECT c.id, coalesce(a.visits, 0), coalesce(a.last_visit, ''), coalesce(a.last_contact, ''),
+	coalesce(a.purchases, 0), coalesce(a.first_purchase, ''), coalesce(a.last_purchase, ''),
+	coalesce(m.spend, 0), coalesce(m.currency, '')
+FROM contact c
+LEFT JOIN (SELECT contact_id,
+		count(DISTINCT CASE WHEN kind IN ('visit', 'purchase') THEN substr(at, 1, 10) END) AS visits,
+		max(CASE WHEN kind IN ('visit', 'purchase') THEN at END) AS last_visit,
+		max(at) AS last_contact,
+		sum(kind = 'purchase') AS purchases,
+		min(CASE WHEN kind = 'purchase' THEN at END) AS first_purchase,
+		max(CASE WHEN kind = 'purchase' THEN at END) AS last_purchase
+	FROM interaction WHERE cl % 2 = 1 GROUP BY contact_id) a ON a.contact_id = c.id
+LEFT JOIN (SELECT contact_id, currency, spend FROM (
+		SELECT contact_id, currency, sum(amount_minor) AS spend,
+			row_number() OVER (PARTITION BY contact_id ORDER BY count(*) DESC, currency) AS n
+		FROM interaction WHERE cl % 2 = 1 AND kind = 'purchase' GROUP BY contact_id, currency)
+	WHERE n = 1) m ON m.contact_id = c.id
+WHERE +c.cl > 0` // (+: in table order, which is the order of contact_stats's key after a bulk load)
+
 func (t *txn) refreshStats(id string) error {
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM contact_stats WHERE contact_id = ?", id); err != nil {
 		return err
