@@ -61,7 +61,7 @@ func init() {
 	for _, t := range []*tableSpec{
 		spec("contact", nil, "given", "family", "display_name", "nickname", "organization", "title",
 			"bday_year:int", "bday_month:int", "bday_day:int", "notes", "photo:blob", "photo_url",
-			"source", "extra_vcard", "merged_into", "created", "updated"),
+			"source", "extra_vcard", "merged_into", "created", "updated", "uid"),
 		spec("contact_email", toContact, "contact_id", "address", "label", "pref:int"),
 		spec("contact_phone", toContact, "contact_id", "number", "e164", "label", "pref:int"),
 		spec("contact_address", toContact, "contact_id", "street", "locality", "region", "postal_code", "country", "label", "pref:int"),
