@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"rapport/data/vcf"
+)
+
+func init() {
+	register("import", "rapport import FILE|DIR... [--dry-run] [--json]   (vCard .vcf/.vcard files, and folders of them)", importCmd)
+}
+
+// importCmd imports vCard files, each in one transaction, and ends with the
+// report. It fails (exit 1) when a file could not be imported at all; cards
+// rejected inside a file are reported without failing the run.
+func importCmd(c *cli, args []string) error {
+	fs := c.flags("import")
+	dryRun := fs.Bool("dry-run", false, "show what would happen without writing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{"a file or folder to import is needed"}
+	}
+	files, err := importFiles(pos)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	im := &vcf.Importer{Store: c.store, DryRun: *dryRun}
+	r := vcf.NewReport(*dryRun)
+	progress := isTerminal(c.stderr) && len(files) > 1
+	for i, f := range files {
+		if progress {
+			fmt.Fprintf(c.stderr, "\rimporting %d of %d files", i+1, len(files))
+		}
+		if strings.EqualFold(filepath.Ext(f), ".ics") || strings.EqualFold(filepath.Ext(f), ".ical") {
+			r.Files++
+			r.Errors = append(r.Errors, vcf.FileError{File: f, Message: "iCalendar import is not available yet"})
+			continue
+		}
+		im.ImportFile(c.ctx, f, r) // the error is in the report
+	}
+	if progress {
+		fmt.Fprintln(c.stderr)
+	}
+	if *asJSON {
+		if err := c.printJSON(r); err != nil {
+			return err
+		}
+	} else {
+		printReport(c.stdout, r)
+	}
+	if len(r.Errors) > 0 {
+		if len(r.Errors) == 1 {
+			return fmt.Errorf("%s: %s", r.Errors[0].File, r.Errors[0].Message)
+		}
+		return fmt.Errorf("%d of %d files were not imported", len(r.Errors), r.Files)
+	}
+	return nil
+}
+
+// importFiles expands folders into the vCard files they hold, in name order.
+func importFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".vcf", ".vcard":
+				if !d.IsDir() {
+					found = append(found, p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+func printReport(w io.Writer, r *vcf.Report) {
+	for _, cr := range r.Cards {
+		if cr.Action == "rejected" {
+			fmt.Fprintf(w, "%s:%d: card %q rejected: %s\n", cr.File, cr.Line, cr.Name, cr.Reason)
+		}
+	}
+	for _, wn := range r.Warnings {
+		fmt.Fprintln(w, wn.String())
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "%s: not imported: %s\n", e.File, e.Message)
+	}
+	what := "imported"
+	if r.DryRun {
+		what = "dry run, nothing written"
+	}
+	fmt.Fprintf(w, "%s: %d files, %d cards read: %d created, %d updated, %d unchanged, %d rejected; %d warnings\n",
+		what, r.Files, r.CardsRead, r.Created, r.Updated, r.Unchanged, r.Rejected, len(r.Warnings))
+}
+
+// isTerminal reports whether w is a terminal, where progress may be shown.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
