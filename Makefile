@@ -18,9 +18,10 @@ TARGET_OS ?= $(shell $(GO) env GOOS)
 
 # Fyne links against OpenGL and X11 through cgo; xvfb and xauth let the app be
 # run and looked at without a display (xvfb-run). python3-vobject is the
-# independent reader that the vCard export is tested against (data/vcf).
+# independent reader that the vCard export is tested against (data/vcf),
+# python3-icalendar the one for the iCalendar export (data/ics).
 SYSTEM_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
-	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth python3-vobject
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth python3-vobject python3-icalendar
 
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
