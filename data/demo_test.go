@@ -799,3 +799,20 @@ func TestSearchBroadInNameOrder(t *testing.T) {
 		t.Errorf("searchSummaries = %v, %v\nwant %v", b, err, a)
 	}
 }
+
+func TestFTSQueryPhrases(t *testing.T) {
+	for q, want := range map[string]string{
+		"chloe":               `"chloe"*`,
+		"dubois chl":          `"dubois"* "chl"*`,
+		"hannah.kuhn@web.de":  `"hannah kuhn web de"*`,
+		"Anne-Kathrin Müller": `"Anne Kathrin"* "Müller"*`,
+		"vip,bridal":          `"vip"* "bridal"*`,
+		"O'Brien":             `"O Brien"*`,
+		"0176 123-45":         `digits:"017612345"*`,
+		"--":                  ``,
+	} {
+		if got := ftsQuery(q); got != want {
+			t.Errorf("ftsQuery(%q) = %s, want %s", q, got, want)
+		}
+	}
+}

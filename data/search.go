@@ -175,7 +175,7 @@ func (t *txn) rebuildDerived() error {
 			return err
 		}
 	}
-	docs, err := t.QueryContext(t.ctx, strings.Replace(docQuery, "SELECT", "SELECT d.doc,", 1)+" JOIN contact_doc d ON d.contact_id = c.id WHERE c.cl % 2 = 1 ORDER BY d.doc")
+	docs, err := t.QueryContext(t.ctx, strings.Replace(docQuery, "SELECT", "SELECT d.doc,", 1)+" JOIN contact_doc d ON d.contact_id = c.id WHERE c.cl % 2 = 1")
 	if err != nil {
 		return err
 	}
@@ -196,9 +196,12 @@ func (t *txn) rebuildDerived() error {
 	if err := docs.Err(); err != nil {
 		return err
 	}
+	// In number order, which FTS5 writes fastest (reading the documents in
+	// that order would be slower: in name order, not the table's).
+	sort.Slice(batch, func(i, j int) bool { return batch[i].doc < batch[j].doc })
 	// The digits column (numbers read and cut into suffixes) is made on another
-	// goroutine while this one writes the index, rebuildDocs documents a
-	// statement: a statement per document costs a good part of the work.
+	// goroutine while this one writes the index, rebuildDocs documents per
+	// statement: a statement for each would cost a good part of the work.
 	suffixes := make(chan string, 256)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -310,8 +313,7 @@ type SearchResult struct {
 // clients costs tens of milliseconds, reading the first names in order does not.
 const broadMatches = 2000
 
-// broadCount is how far a broad search counts its matches: enough to size the
-// walk of searchBroad.
+// broadCount is how far searchWalk counts the matches: enough to size its walk.
 const broadCount = 25_000
 
 // Search finds live clients by any fragment: the start of any word of their
@@ -328,13 +330,13 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]ContactS
 		limit = 50
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_search WHERE contact_search MATCH ? LIMIT ?)", match, broadCount).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_search WHERE contact_search MATCH ? LIMIT ?)", match, broadMatches+1).Scan(&n); err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	var ids []string
 	var err error
 	if n > broadMatches {
-		ids, err = s.searchBroad(ctx, match, n, limit)
+		ids, err = s.searchBroad(ctx, match, limit)
 	} else {
 		var rows *sql.Rows
 		rows, err = s.db.QueryContext(ctx, `SELECT d.contact_id FROM contact_search s JOIN contact_doc d ON d.doc = s.rowid
@@ -419,13 +421,13 @@ func (s *Store) searchSummaries(ctx context.Context, ids []string) ([]ContactSum
 // searchBroad sorts itself (a few microseconds each); beyond, it walks.
 const broadUnordered = 3000
 
-// searchBroad gives the first live clients in name order among the `matches`
-// (at least) that match. In the range of numbers given in name order (see
+// searchBroad gives the first live clients in name order among the many that
+// match. In the range of numbers given in name order (see
 // docSorted), those are the first matches by number, which FTS5 reads without
 // the others; the few matches outside it, clients added or renamed since the
 // last rebuild, are sorted by name and merged in. When there are many of
 // those, searchWalk finds the first by name among all matches.
-func (s *Store) searchBroad(ctx context.Context, match string, matches, limit int) ([]string, error) {
+func (s *Store) searchBroad(ctx context.Context, match string, limit int) ([]string, error) {
 	unordered := [][2]int64{{math.MinInt64, docSorted}, {docFresh, math.MaxInt64}}
 	counts := make([]int, len(unordered))
 	total := 0
@@ -437,7 +439,7 @@ func (s *Store) searchBroad(ctx context.Context, match string, matches, limit in
 		total += counts[i]
 	}
 	if total > broadUnordered {
-		return s.searchWalk(ctx, match, matches, limit)
+		return s.searchWalk(ctx, match, limit)
 	}
 	hits, err := s.nameHits(ctx, `SELECT c.id, c.sort_name FROM (SELECT rowid AS doc FROM contact_search
 			WHERE contact_search MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid LIMIT ?) m
@@ -497,17 +499,22 @@ func firstByName(hits []nameHit, limit int) []string {
 }
 
 // searchWalk is searchBroad whatever the order of the numbers: the first live
-// clients in name order among the `matches` (at least) that match. Sorting them all reads every match's name, a few
-// microseconds each: tens of milliseconds for "mar" among 100,000 clients.
-// Walking the clients in name order down the (cl, sort_name) index and keeping
-// those that match stops after `limit` of them, which is quick when matches are
-// spread through the alphabet (surnames, towns), and slow when they are not
-// (given names all sort together, "sophie" late). So the walk is given as many
-// steps as sorting costs, then sorting takes over: at worst about twice the
-// better of the two. The walk follows live clients of cl 1; those restored
-// after a delete (cl 3, 5, ...) are few and are added from their own query.
-func (s *Store) searchWalk(ctx context.Context, match string, matches, limit int) ([]string, error) {
+// clients in name order among all that match. Sorting them all reads every
+// match's name, a few microseconds each: tens of milliseconds for "mar" among
+// 100,000 clients. Walking the clients in name order down the (cl, sort_name)
+// index and keeping those that match stops after `limit` of them, which is
+// quick when matches are spread through the alphabet (surnames, towns), and
+// slow when they are not (given names sort together, "sophie" late). So the
+// walk is given as many steps as there are matches, about what sorting them
+// costs, then sorting takes over: at worst about twice the better of the two.
+// The walk follows live clients of cl 1; those restored after a delete (cl 3,
+// 5, ...) are few and are added from their own query.
+func (s *Store) searchWalk(ctx context.Context, match string, limit int) ([]string, error) {
 	collect := func(q string, args ...any) ([]nameHit, error) { return s.nameHits(ctx, q, args...) }
+	var matches int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_search WHERE contact_search MATCH ? LIMIT ?)", match, broadCount).Scan(&matches); err != nil {
+		return nil, err
+	}
 	// (+d.doc: the matches are made into a set once, not looked up per client.)
 	hits, err := collect(`SELECT id, sort_name FROM (
 			SELECT c.id, c.sort_name, d.doc FROM contact c INDEXED BY contact_sort JOIN contact_doc d ON d.contact_id = c.id
@@ -560,11 +567,18 @@ func ftsQuery(q string) string {
 		}
 		return `digits:"` + d.String() + `"*`
 	}
+	// Words joined by punctuation ("hannah.kuhn@web.de", "Anne-Kathrin",
+	// "O'Brien") are one phrase, its last word a prefix: they stand together
+	// in the document too, and a phrase is ranked as one, where separate words
+	// would have bm25 read every document with "de" or "com" to weigh them.
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+	joins := func(r rune) bool { return strings.ContainsRune(".@-_'’", r) }
 	var terms []string
-	for _, w := range strings.FieldsFunc(q, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	}) {
-		terms = append(terms, `"`+w+`"*`)
+	for _, chunk := range strings.FieldsFunc(q, func(r rune) bool { return !inWord(r) && !joins(r) }) {
+		words := strings.FieldsFunc(chunk, func(r rune) bool { return !inWord(r) })
+		if len(words) > 0 {
+			terms = append(terms, `"`+strings.Join(words, " ")+`"*`)
+		}
 	}
 	return strings.Join(terms, " ")
 }
