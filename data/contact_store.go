@@ -507,10 +507,15 @@ func (s *Store) ListContacts(ctx context.Context, q ListQuery) ([]ContactSummary
 	}
 	var rows *sql.Rows
 	var err error
-	if q.Tag == "" {
-		rows, err = s.db.QueryContext(ctx, `SELECT id FROM contact WHERE cl % 2 = ? AND cl > 0 AND merged_into = ''
-			ORDER BY sort_name, id LIMIT ? OFFSET ?`, alive, limit, q.Offset)
-	} else {
+	switch {
+	case q.Tag == "" && !q.Deleted:
+		// Written to match the partial index contact_alive_by_name.
+		rows, err = s.db.QueryContext(ctx, `SELECT id FROM contact INDEXED BY contact_alive_by_name
+			WHERE cl % 2 = 1 AND merged_into = '' ORDER BY sort_name, id LIMIT ? OFFSET ?`, limit, q.Offset)
+	case q.Tag == "":
+		rows, err = s.db.QueryContext(ctx, `SELECT id FROM contact WHERE cl % 2 = 0 AND cl > 0 AND merged_into = ''
+			ORDER BY sort_name, id LIMIT ? OFFSET ?`, limit, q.Offset)
+	default:
 		rows, err = s.db.QueryContext(ctx, `SELECT c.id FROM contact c JOIN contact_tag ct ON ct.contact_id = c.id AND ct.cl % 2 = 1
 			WHERE ct.tag_id = ? AND c.cl % 2 = ? AND c.cl > 0 AND c.merged_into = ''
 			ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?`, tagID(q.Tag), alive, limit, q.Offset)

@@ -203,20 +203,20 @@ type Repurchase struct {
 
 // RepurchaseDue lists clients with at least two purchases whose next purchase,
 // at their own average interval, falls by today+days, but not those overdue by
-// more than two intervals (they are lapsed, not due). Soonest due first.
+// more than two intervals or by more than a year (they are lapsed, not due).
+// Soonest due first.
 func (s *Store) RepurchaseDue(ctx context.Context, days, limit int) ([]Repurchase, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	today := s.today().Time()
-	rows, err := s.db.QueryContext(ctx, `SELECT contact_id, display_name, last_purchase, interval FROM (
-			SELECT st.contact_id, c.display_name, st.last_purchase,
-				(julianday(st.last_purchase) - julianday(st.first_purchase)) / (st.purchases - 1) AS interval
-			FROM contact_stats st JOIN contact c ON c.id = st.contact_id
-			WHERE st.purchases >= 2 AND c.cl % 2 = 1)
-		WHERE interval >= 1 AND julianday(last_purchase) + interval <= julianday(?) + ?
-			AND julianday(last_purchase) + 3 * interval >= julianday(?)
-		ORDER BY julianday(last_purchase) + interval LIMIT ?`, formatTS(today), days, formatTS(today), limit)
+	today := formatTS(s.today().Time())
+	rows, err := s.db.QueryContext(ctx, `SELECT st.contact_id, c.display_name, st.last_purchase,
+			(julianday(st.last_purchase) - julianday(st.first_purchase)) / (st.purchases - 1) AS interval
+		FROM contact_stats st INDEXED BY contact_stats_repurchase JOIN contact c ON c.id = st.contact_id
+		WHERE st.repurchase_due IS NOT NULL AND st.repurchase_due BETWEEN julianday(?) - 365 AND julianday(?) + ?
+			AND c.cl % 2 = 1
+			AND st.repurchase_due + 2 * ((julianday(st.last_purchase) - julianday(st.first_purchase)) / (st.purchases - 1)) >= julianday(?)
+		ORDER BY st.repurchase_due LIMIT ?`, today, today, days, today, limit)
 	if err != nil {
 		return nil, err
 	}
