@@ -329,26 +329,59 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]ContactS
 	if limit <= 0 {
 		limit = 50
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_search WHERE contact_search MATCH ? LIMIT ?)", match, broadMatches+1).Scan(&n); err != nil {
-		return nil, fmt.Errorf("search %q: %w", query, err)
-	}
 	var ids []string
-	var err error
-	if n > broadMatches {
-		ids, err = s.searchBroad(ctx, match, limit)
-	} else {
-		var rows *sql.Rows
-		rows, err = s.db.QueryContext(ctx, `SELECT d.contact_id FROM contact_search s JOIN contact_doc d ON d.doc = s.rowid
-			WHERE contact_search MATCH ? ORDER BY bm25(contact_search, 10.0, 2.0, 5.0), d.contact_id LIMIT ?`, match, limit)
-		if err == nil {
-			ids, err = scanIDs(rows)
+	if strings.HasPrefix(match, "digits:") {
+		var err error
+		if ids, err = s.searchIDs(ctx, match, limit); err != nil {
+			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
+		return s.searchSummaries(ctx, ids)
 	}
+	// Clients whose names match come first, then those matched elsewhere
+	// (e-mail, tags, notes...), so "mar" lists Maria before a client whose
+	// e-mail happens to contain "mar".
+	ids, err := s.searchIDs(ctx, "name : ("+match+")", limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
+	if len(ids) < limit {
+		more, err := s.searchIDs(ctx, match, limit+len(ids))
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", query, err)
+		}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			seen[id] = true
+		}
+		for _, id := range more {
+			if len(ids) == limit {
+				break
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
 	return s.searchSummaries(ctx, ids)
+}
+
+// searchIDs gives the ids of the best matches of an FTS5 query: ranked by
+// relevance, or, when it matches more than broadMatches clients, by name.
+func (s *Store) searchIDs(ctx context.Context, match string, limit int) ([]string, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_search WHERE contact_search MATCH ? LIMIT ?)", match, broadMatches+1).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > broadMatches {
+		return s.searchBroad(ctx, match, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT d.contact_id FROM contact_search s JOIN contact_doc d ON d.doc = s.rowid
+		WHERE contact_search MATCH ? ORDER BY bm25(contact_search, 10.0, 2.0, 5.0), d.contact_id LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
 }
 
 // searchSummaries is summaries in two queries rather than two per contact:

@@ -35,6 +35,9 @@ func demo(c *cli, args []string) error {
 	if n > 0 {
 		return fmt.Errorf("%s already holds %d clients; demo data goes into an empty database (use --db)", c.dbPath, n)
 	}
+	// The generated shop is in Berlin and its phone numbers are typed the way
+	// people there type them, whatever this computer's locale.
+	c.store.Region = "DE"
 	start := time.Now()
 	if err := c.store.LoadDemo(c.ctx, *seed, *clients); err != nil {
 		return err
