@@ -494,3 +494,31 @@ func (s *Store) ShopStats(ctx context.Context) (ShopStats, error) {
 	st.Months, err = s.MonthlyFigures(ctx, from, today)
 	return st, err
 }
+
+// Tasks lists every live task, open ones (snoozed included) by due day, and,
+// with done set, the done ones after them, newest first.
+func (s *Store) Tasks(ctx context.Context, done bool) ([]DueTask, error) {
+	today := s.today()
+	rows, err := s.db.QueryContext(ctx, `SELECT t.id, coalesce(t.contact_id, ''), t.title, t.due, t.done_at, t.snoozed_until, coalesce(c.display_name, '')
+		FROM task t LEFT JOIN contact c ON c.id = t.contact_id
+		WHERE t.cl % 2 = 1 AND (t.done_at = '' OR ?) AND (c.id IS NULL OR c.cl % 2 = 1)
+		ORDER BY t.done_at <> '', CASE WHEN t.done_at = '' THEN t.due END, t.done_at DESC, t.id`, done)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DueTask
+	for rows.Next() {
+		var d DueTask
+		var due, doneAt, snoozed string
+		if err := rows.Scan(&d.ID, &d.ContactID, &d.Title, &due, &doneAt, &snoozed, &d.DisplayName); err != nil {
+			return nil, err
+		}
+		d.Due, _ = ParseDate(due)
+		d.DoneAt = parseTS(doneAt)
+		d.SnoozedUntil, _ = ParseDate(snoozed)
+		d.Overdue = d.DoneAt.IsZero() && d.Due.Time().Before(today.Time())
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -11,7 +11,7 @@ func init() {
 	register("task add", "rapport task add [ID] --title T --due DATE [--json]", taskAdd)
 	register("task done", "rapport task done TASK_ID", taskDone)
 	register("task snooze", "rapport task snooze TASK_ID --until DATE", taskSnooze)
-	register("task list", "rapport task list [--json]", taskList)
+	register("task list", "rapport task list [--done] [--json]", taskList)
 }
 
 // taskAdd saves a follow-up, for a client (ID) or for the shop.
@@ -102,13 +102,11 @@ func taskSnooze(c *cli, args []string) error {
 	return c.store.SnoozeTask(c.ctx, id, day)
 }
 
-// allOpen is the window of DueTasks that takes in every open task.
-const allOpen = 100 * 366
-
-// taskList lists the open tasks, oldest due first; snoozed ones stay hidden
-// until their day.
+// taskList lists the open tasks, snoozed ones included, oldest due first;
+// --done adds the done ones.
 func taskList(c *cli, args []string) error {
 	fs := c.flags("task list")
+	withDone := fs.Bool("done", false, "include done tasks")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -120,7 +118,7 @@ func taskList(c *cli, args []string) error {
 	if err := c.open(); err != nil {
 		return err
 	}
-	tasks, err := c.store.DueTasks(c.ctx, allOpen)
+	tasks, err := c.store.Tasks(c.ctx, *withDone)
 	if err != nil {
 		return err
 	}

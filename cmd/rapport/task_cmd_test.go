@@ -44,7 +44,7 @@ func TestTasks(t *testing.T) {
 		{"all open, oldest due first", nil, []string{"call about the hem", "order linen", "inventory"}},
 		{"done leaves the list", []string{"task", "done", call.ID}, []string{"order linen", "inventory"}},
 		{"done twice is fine", []string{"task", "done", call.ID}, []string{"order linen", "inventory"}},
-		{"snoozed is hidden until its day", []string{"task", "snooze", stock[:30], "--until", "2026-04-01"}, []string{"inventory"}},
+		{"snoozed stays listed, marked", []string{"task", "snooze", stock[:30], "--until", "2026-04-01"}, []string{"order linen", "inventory"}},
 		{"snoozed until today shows", []string{"task", "snooze", stock, "--until", "2026-03-10"}, []string{"order linen", "inventory"}},
 	}
 	for _, st := range steps {
@@ -55,6 +55,17 @@ func TestTasks(t *testing.T) {
 			t.Errorf("%s: task list %v, want %v", st.name, got, st.want)
 		}
 	}
+
+	s.ok("task", "snooze", stock, "--until", "2026-04-01")
+	if out := s.ok("task", "list"); !strings.Contains(out, "snoozed until 2026-04-01") {
+		t.Errorf("a snoozed task is not marked:\n%s", out)
+	}
+	var all []taskOut
+	s.json(&all, "task", "list", "--done", "--json")
+	if len(all) != 3 || all[2].Title != "call about the hem" {
+		t.Errorf("task list --done = %+v, want the done task last", all)
+	}
+	s.ok("task", "snooze", stock, "--until", "2026-03-10")
 
 	out := s.ok("task", "list")
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
