@@ -65,10 +65,24 @@ func (s *Store) ImportContacts(ctx context.Context, cards []ImportCard, opt Impo
 				err = fmt.Errorf("internal error: %v", p)
 			}
 		}()
+		if len(cards) >= bigImport {
+			restore, err := t.bigCache()
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if rerr := restore(); err == nil {
+					err = rerr
+				}
+			}()
+		}
 		run := &importRun{stmts: stmtCache{}}
 		if covered() {
 			run.rows = newRowInserter(t)
 			defer run.rows.close()
+			if err := run.loadKeys(t, len(cards)); err != nil {
+				return err
+			}
 		}
 		defer run.stmts.close()
 		for i := range cards {
@@ -81,6 +95,9 @@ func (s *Store) ImportContacts(ctx context.Context, cards []ImportCard, opt Impo
 			}
 			results[i] = r
 		}
+		if err := run.flush(); err != nil {
+			return err
+		}
 		if opt.DryRun {
 			return errDryRun
 		}
@@ -90,6 +107,28 @@ func (s *Store) ImportContacts(ctx context.Context, cards []ImportCard, opt Impo
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	return results, nil
+}
+
+// bigImport is the number of cards from which an import runs with the bulk
+// load's page cache: with SQLite's default of 2 MiB, the transaction of a
+// large file spends much of its time writing pages out and reading them back.
+const bigImport = 2000
+
+// bigCache gives the transaction's connection the bulk load's page cache and
+// returns the function that puts the old size back, so that the connection
+// goes back to the pool as it came.
+func (t *txn) bigCache() (func() error, error) {
+	var old int64
+	if err := t.QueryRowContext(t.ctx, "PRAGMA cache_size").Scan(&old); err != nil {
+		return nil, err
+	}
+	if _, err := t.ExecContext(t.ctx, fmt.Sprintf("PRAGMA cache_size = %d", -bulkCacheKiB)); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := t.ExecContext(context.WithoutCancel(t.ctx), fmt.Sprintf("PRAGMA cache_size = %d", old))
+		return err
+	}, nil
 }
 
 // refreshImported brings search and figures up to date. For a large file
@@ -122,10 +161,33 @@ func (t *txn) importCard(card *ImportCard, opt ImportOptions, run *importRun) (I
 	if err := t.s.prepareContact(&check); err != nil {
 		return ImportResult{Action: ImportRejected, Err: err}, nil
 	}
+	check.Source = opt.Source
+	id, by, err := t.matchContact(card, check, run)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if id == "" && run.rows != nil && bufferImports && simpleExtras(card, &check) {
+		// A new contact with nothing beside its rows: buffered, and written
+		// with the others in multi-row inserts.
+		ok, err := run.rows.bufferable(&check)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		if ok {
+			return run.buffer(t, check, card)
+		}
+	}
+	// Anything else goes the ordinary way, which must see the buffered rows.
+	if err := run.flush(); err != nil {
+		return ImportResult{}, err
+	}
+	if run.rows != nil {
+		run.rows.tags = nil // the ordinary way may create or revive tags
+	}
 	if _, err := t.ExecContext(t.ctx, "SAVEPOINT import_card"); err != nil {
 		return ImportResult{}, err
 	}
-	r, err := t.importMatched(card, check, opt, run)
+	r, err := t.importMatched(card, check, id, by, opt, run)
 	if err != nil {
 		if _, rerr := t.ExecContext(t.ctx, "ROLLBACK TO import_card"); rerr != nil {
 			return ImportResult{}, rerr
@@ -144,12 +206,7 @@ func (t *txn) importCard(card *ImportCard, opt ImportOptions, run *importRun) (I
 	return r, nil
 }
 
-func (t *txn) importMatched(card *ImportCard, prepared Contact, opt ImportOptions, run *importRun) (ImportResult, error) {
-	prepared.Source = opt.Source
-	id, by, err := t.matchContact(card, prepared, run.stmts)
-	if err != nil {
-		return ImportResult{}, err
-	}
+func (t *txn) importMatched(card *ImportCard, prepared Contact, id, by string, opt ImportOptions, run *importRun) (ImportResult, error) {
 	if id == "" {
 		c := prepared
 		c.ID, c.Source = "", opt.Source
@@ -157,6 +214,7 @@ func (t *txn) importMatched(card *ImportCard, prepared Contact, opt ImportOption
 			if err := run.rows.createContact(&c, card.UID); err != nil {
 				return ImportResult{}, err
 			}
+			run.written(c.ID, &c, card.UID)
 			rest := *card
 			rest.UID = "" // written with the contact
 			if _, err := t.importExtras(c.ID, &rest); err != nil {
@@ -183,6 +241,7 @@ func (t *txn) importMatched(card *ImportCard, prepared Contact, opt ImportOption
 		if err := t.saveContact(&c); err != nil {
 			return ImportResult{}, err
 		}
+		run.written(c.ID, &c, card.UID)
 		if _, err := t.importExtras(c.ID, card); err != nil {
 			return ImportResult{}, err
 		}
@@ -193,10 +252,12 @@ func (t *txn) importMatched(card *ImportCard, prepared Contact, opt ImportOption
 		return ImportResult{}, err
 	}
 	merged, changed := mergeCard(cur, &card.Contact, t.s.Region)
+	run.written(id, merged, card.UID)
 	if len(changed) > 0 {
 		if err := t.s.prepareContact(merged); err != nil {
 			return ImportResult{}, err
 		}
+		run.written(id, merged, card.UID)
 		if err := t.saveContact(merged); err != nil {
 			return ImportResult{}, err
 		}
@@ -261,6 +322,288 @@ func (t *txn) importExtras(id string, card *ImportCard) ([]string, error) {
 type importRun struct {
 	stmts stmtCache
 	rows  *rowInserter // nil: create contacts with saveContact
+
+	// db holds, when not nil, a key for everything of the database a card
+	// could match by (see matchKeys): a way of matching whose key is not in
+	// it finds nothing there and is not asked. It may hold more.
+	db map[string]bool
+
+	// The new contacts buffered in rows, in order, indexed the way
+	// matchContact matches: the first of each key.
+	pend    []pendContact
+	byID    map[string]int
+	byUID   map[string]int
+	byEmail map[string]int
+	byPhone map[string]int
+	byName  map[string][]int
+	dflt    map[string]map[string]any // schema defaults per table
+}
+
+// pendContact is what matching needs of a buffered contact, as stored.
+type pendContact struct {
+	id, display, source string
+	bday                Date
+}
+
+func nameKey(family, given string) string {
+	return "nm:" + bulkNoCase(family) + "\x00" + bulkNoCase(given)
+}
+
+// matchKeys are the keys of db for a contact as stored.
+func matchKeys(id string, c *Contact, uid string) []string {
+	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	keys := []string{"id:" + id, nameKey(v(c.Family), v(c.Given))}
+	if uid != "" {
+		keys = append(keys, "uid:"+v(uid))
+	}
+	for _, e := range c.Emails {
+		keys = append(keys, "em:"+bulkNoCase(v(e.Address)))
+	}
+	for _, p := range c.Phones {
+		keys = append(keys, "pe:"+v(p.E164), "pn:"+v(p.Number))
+	}
+	return keys
+}
+
+// loadKeys fills db when the book is not much larger than the file: reading
+// every key once then costs less than asking for each card.
+func (run *importRun) loadKeys(t *txn, cards int) error {
+	var total int
+	if err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM contact").Scan(&total); err != nil {
+		return err
+	}
+	if total > 4*cards+1000 {
+		return nil
+	}
+	db := map[string]bool{}
+	for _, q := range []struct {
+		sql  string
+		keys func(a, b, c string) []string
+	}{
+		{"SELECT id, uid, family || char(0) || given FROM contact", func(id, uid, name string) []string {
+			family, given, _ := strings.Cut(name, "\x00")
+			return []string{"id:" + id, "uid:" + uid, nameKey(family, given)}
+		}},
+		{"SELECT address, '', '' FROM contact_email", func(a, _, _ string) []string { return []string{"em:" + bulkNoCase(a)} }},
+		{"SELECT number, e164, '' FROM contact_phone", func(n, e, _ string) []string { return []string{"pn:" + n, "pe:" + e} }},
+	} {
+		rows, err := t.QueryContext(t.ctx, q.sql)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var a, b, c sql.NullString
+			if err := rows.Scan(&a, &b, &c); err != nil {
+				rows.Close()
+				return err
+			}
+			for _, k := range q.keys(a.String, b.String, c.String) {
+				db[k] = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	run.db = db
+	return nil
+}
+
+// written notes a contact written the ordinary way, as it now is.
+func (run *importRun) written(id string, c *Contact, uid string) {
+	if run.db == nil {
+		return
+	}
+	for _, k := range matchKeys(id, c, uid) {
+		run.db[k] = true
+	}
+}
+
+// buffer creates the new contact c in the buffer.
+func (run *importRun) buffer(t *txn, c Contact, card *ImportCard) (ImportResult, error) {
+	uid := card.UID
+	w := run.rows
+	at := w.mark()
+	w.buffer = true
+	err := w.createContact(&c, uid)
+	if err == nil {
+		err = run.bufferExtras(t, c.ID, card)
+	}
+	w.buffer = false
+	if err != nil {
+		w.undo(at)
+		if errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) {
+			return ImportResult{Action: ImportRejected, Err: err}, nil
+		}
+		return ImportResult{}, err
+	}
+	if run.byID == nil {
+		run.byID, run.byUID, run.byEmail, run.byPhone = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+		run.byName = map[string][]int{}
+	}
+	// The values as stored (see tableSpec.normalise).
+	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	i := len(run.pend)
+	run.pend = append(run.pend, pendContact{id: c.ID, display: v(c.DisplayName), source: v(c.Source), bday: c.Birthday})
+	first := func(m map[string]int, k string) {
+		if _, ok := m[k]; !ok {
+			m[k] = i
+		}
+	}
+	first(run.byID, c.ID)
+	if uid != "" {
+		first(run.byUID, v(uid))
+	}
+	for _, e := range c.Emails {
+		first(run.byEmail, bulkNoCase(v(e.Address)))
+	}
+	for _, p := range c.Phones {
+		if p.E164 == "" {
+			first(run.byPhone, "pn:"+v(p.Number))
+		} else {
+			first(run.byPhone, "pe:"+v(p.E164))
+		}
+	}
+	k := nameKey(v(c.Family), v(c.Given))
+	run.byName[k] = append(run.byName[k], i)
+	if run.db != nil {
+		for _, k := range matchKeys(c.ID, &c, v(uid)) {
+			run.db[k] = true // once flushed; until then the buffer answers
+		}
+	}
+	if len(run.pend) >= pendContacts {
+		if err := run.flush(); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	return ImportResult{Action: ImportCreated, ContactID: c.ID}, nil
+}
+
+// simpleExtras reports whether what the card holds beside the contact would,
+// for a new contact, only create rows (see importExtras): no birthday lead
+// time to change, no preference or consent given twice.
+func simpleExtras(card *ImportCard, c *Contact) bool {
+	for _, d := range card.Dates {
+		if d.Kind == "birthday" && !c.Birthday.IsZero() && d.LeadDays != DefaultLeadDays && d.LeadDays >= 0 && d.LeadDays <= 366 {
+			return false
+		}
+	}
+	type pk struct{ category, subject string }
+	prefs := map[pk]bool{}
+	for _, p := range card.Preferences {
+		k := pk{strings.ToLower(strings.TrimSpace(p.Category)), bulkNoCase(strings.TrimSpace(p.Subject))}
+		if prefs[k] {
+			return false
+		}
+		prefs[k] = true
+	}
+	channels := map[string]bool{}
+	for _, x := range card.Consents {
+		ch := strings.ToLower(x.Channel)
+		if channels[ch] {
+			return false
+		}
+		channels[ch] = true
+	}
+	return true
+}
+
+// bufferExtras buffers what importExtras writes for a new contact (its UID
+// is written with the contact), checked by simpleExtras.
+func (run *importRun) bufferExtras(t *txn, id string, card *ImportCard) error {
+	w := run.rows
+	for _, d := range card.Dates {
+		if d.Kind == "birthday" {
+			continue // the lead time is the default (simpleExtras)
+		}
+		if !oneOf(d.Kind, DateKinds) || d.Date.IsZero() || !d.Date.valid() {
+			continue
+		}
+		if d.LeadDays < 0 || d.LeadDays > 366 {
+			d.LeadDays = DefaultLeadDays
+		}
+		if !d.Yearly && d.Date.Year == 0 {
+			d.Yearly = true
+		}
+		if err := w.insert("important_date", newID(), fields{"contact_id": id, "kind": d.Kind, "label": d.Label,
+			"year": d.Date.Year, "month": int(d.Date.Month), "day": d.Date.Day, "yearly": d.Yearly, "lead_days": d.LeadDays}); err != nil {
+			return err
+		}
+	}
+	for _, p := range card.Preferences {
+		p.Category = strings.ToLower(strings.TrimSpace(p.Category))
+		p.Subject, p.Value = strings.TrimSpace(p.Subject), strings.TrimSpace(p.Value)
+		if !oneOf(p.Category, PreferenceCategories) || p.Value == "" {
+			continue
+		}
+		f := fields{"contact_id": id, "category": p.Category, "subject": p.Subject, "value": p.Value}
+		if !p.Confirmed.IsZero() {
+			f["confirmed"] = p.Confirmed.String()
+		} else {
+			// As the row reads back when put leaves the column out.
+			d, err := run.defaults(t, "preference")
+			if err != nil {
+				return err
+			}
+			f["confirmed"] = d["confirmed"]
+		}
+		if err := w.insert("preference", newID(), f); err != nil {
+			return err
+		}
+	}
+	for _, c := range card.Consents {
+		c.Channel, c.Status = strings.ToLower(c.Channel), strings.ToLower(c.Status)
+		if !oneOf(c.Channel, Channels) || !oneOf(c.Status, []string{"in", "out", "unknown"}) || c.MaxPerMonth < 0 {
+			continue
+		}
+		if err := w.insert("consent", derivedID("consent", id, c.Channel), fields{"contact_id": id, "channel": c.Channel,
+			"status": c.Status, "max_per_month": c.MaxPerMonth, "topics": c.Topics}); err != nil {
+			return err
+		}
+		// A new contact has no consent yet: every status is a change.
+		if err := w.insert("consent_event", newID(), fields{"contact_id": id, "channel": c.Channel, "status": c.Status,
+			"at": formatTS(t.s.now()), "recorded_by": t.s.Staff, "source": "vCard import"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// defaults are the schema's defaults of a table's synced columns.
+func (run *importRun) defaults(t *txn, table string) (map[string]any, error) {
+	if d, ok := run.dflt[table]; ok {
+		return d, nil
+	}
+	d, err := t.bulkDefaults(syncedTables[table])
+	if err != nil {
+		return nil, err
+	}
+	if run.dflt == nil {
+		run.dflt = map[string]map[string]any{}
+	}
+	run.dflt[table] = d
+	return d, nil
+}
+
+// bufferImports turns the buffering of new contacts on; tests compare with
+// the contacts created one by one.
+var bufferImports = true
+
+// pendContacts is how many new contacts are buffered at most.
+const pendContacts = 4096
+
+// flush writes the buffered contacts.
+func (run *importRun) flush() error {
+	if run.rows == nil || len(run.pend) == 0 && !run.rows.pending() {
+		return nil
+	}
+	if err := run.rows.flush(); err != nil {
+		return err
+	}
+	run.pend = run.pend[:0]
+	run.byID, run.byUID, run.byEmail, run.byPhone, run.byName = nil, nil, nil, nil, nil
+	return nil
 }
 
 // stmtCache keeps the statements an import runs for every card prepared
@@ -286,9 +629,16 @@ func (c stmtCache) close() {
 }
 
 // matchContact finds the live contact a card describes.
-func (t *txn) matchContact(card *ImportCard, c Contact, stmts stmtCache) (id, by string, err error) {
+func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by string, err error) {
+	// Each way of matching asks the database, then the contacts buffered
+	// for writing, which come after every row of the database. The database
+	// is not asked when no row of it can match (see importRun.db).
+	key := ""
 	one := func(q string, args ...any) (string, error) {
-		st, err := stmts.get(t, q)
+		if run.db != nil && !run.db[key] {
+			return "", nil
+		}
+		st, err := run.stmts.get(t, q)
 		if err != nil {
 			return "", err
 		}
@@ -299,14 +649,28 @@ func (t *txn) matchContact(card *ImportCard, c Contact, stmts stmtCache) (id, by
 		}
 		return id, err
 	}
+	// found takes a match in the buffer: it is written first, so that the
+	// ordinary update finds it.
+	found := func(i int, by string) (string, string, error) {
+		id := run.pend[i].id
+		return id, by, run.flush()
+	}
 	if uid := card.UID; uid != "" {
 		if own, ok := strings.CutPrefix(uid, "urn:uuid:"); ok {
+			key = "id:" + own
 			if id, err = one("SELECT id FROM contact WHERE id = ? AND cl % 2 = 1 AND merged_into = ''", own); err != nil || id != "" {
 				return id, "uid", err
 			}
+			if i, ok := run.byID[own]; ok {
+				return found(i, "uid")
+			}
 		}
+		key = "uid:" + uid
 		if id, err = one("SELECT id FROM contact WHERE uid = ? AND uid <> '' AND cl % 2 = 1 AND merged_into = '' ORDER BY rowid LIMIT 1", uid); err != nil || id != "" {
 			return id, "uid", err
+		}
+		if i, ok := run.byUID[uid]; ok {
+			return found(i, "uid")
 		}
 		// A contact merged away hands its UID on to the one it was merged into.
 		if id, err = one(`SELECT m.id FROM contact c JOIN contact m ON m.id = c.merged_into
@@ -315,28 +679,41 @@ func (t *txn) matchContact(card *ImportCard, c Contact, stmts stmtCache) (id, by
 		}
 	}
 	for _, e := range c.Emails {
+		key = "em:" + bulkNoCase(e.Address)
 		if id, err = one(`SELECT c.id FROM contact_email e JOIN contact c ON c.id = e.contact_id
 			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
 			ORDER BY c.rowid LIMIT 1`, e.Address); err != nil || id != "" {
 			return id, "email", err
 		}
+		if i, ok := run.byEmail[bulkNoCase(e.Address)]; ok {
+			return found(i, "email")
+		}
 	}
 	for _, p := range c.Phones {
 		if p.E164 == "" {
 			// Not readable as E.164 (no country prefix, no region): the same number as typed.
+			key = "pn:" + p.Number
 			if id, err = one(`SELECT c.id FROM contact_phone p JOIN contact c ON c.id = p.contact_id
 				WHERE p.e164 = '' AND p.number = ? AND p.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
 				ORDER BY c.rowid LIMIT 1`, p.Number); err != nil || id != "" {
 				return id, "phone", err
 			}
+			if i, ok := run.byPhone[key]; ok {
+				return found(i, "phone")
+			}
 			continue
 		}
+		key = "pe:" + p.E164
 		if id, err = one(`SELECT c.id FROM contact_phone p JOIN contact c ON c.id = p.contact_id
 			WHERE p.e164 = ? AND p.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
 			ORDER BY c.rowid LIMIT 1`, p.E164); err != nil || id != "" {
 			return id, "phone", err
 		}
+		if i, ok := run.byPhone[key]; ok {
+			return found(i, "phone")
+		}
 	}
+	key = nameKey(c.Family, c.Given)
 	if !c.Birthday.IsZero() && (c.Given != "" || c.Family != "") {
 		id, err = one(`SELECT id FROM contact WHERE family = ? COLLATE NOCASE AND given = ? COLLATE NOCASE
 			AND bday_month = ? AND bday_day = ? AND (bday_year = ? OR bday_year = 0 OR ? = 0)
@@ -344,6 +721,13 @@ func (t *txn) matchContact(card *ImportCard, c Contact, stmts stmtCache) (id, by
 			c.Family, c.Given, int(c.Birthday.Month), c.Birthday.Day, c.Birthday.Year, c.Birthday.Year)
 		if err != nil || id != "" {
 			return id, "name and birthday", err
+		}
+		b := c.Birthday
+		for _, i := range run.byName[key] {
+			p := run.pend[i]
+			if p.bday.Month == b.Month && p.bday.Day == b.Day && (p.bday.Year == b.Year || p.bday.Year == 0 || b.Year == 0) {
+				return found(i, "name and birthday")
+			}
 		}
 	}
 	// A card with nothing else to go by is the contact of the same name that
@@ -355,6 +739,14 @@ func (t *txn) matchContact(card *ImportCard, c Contact, stmts stmtCache) (id, by
 			c.Family, c.Given, c.DisplayName, c.Source, int(c.Birthday.Month), int(c.Birthday.Month), c.Birthday.Day)
 		if err != nil || id != "" {
 			return id, "name and file", err
+		}
+		b := c.Birthday
+		for _, i := range run.byName[key] {
+			p := run.pend[i]
+			if p.display == c.DisplayName && p.source == c.Source &&
+				(p.bday.Month == 0 || b.Month == 0 || (p.bday.Month == b.Month && p.bday.Day == b.Day)) {
+				return found(i, "name and file")
+			}
 		}
 	}
 	return "", "", nil

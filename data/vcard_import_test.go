@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -197,4 +198,133 @@ func checkInsertOps(t *testing.T, s *Store) {
 		}
 		return errDryRun
 	})
+}
+
+// TestBufferedImportIsOrdinary: new contacts buffered and written in bulk give
+// the same results, rows and operations as contacts created one by one, and
+// later cards of the file still match the contacts earlier ones created.
+func TestBufferedImportIsOrdinary(t *testing.T) {
+	ctx := context.Background()
+	extras := func(c ImportCard) ImportCard {
+		c.Dates = []ImportantDate{{Kind: "anniversary", Label: "wedding", Date: Date{Year: 2010, Month: 6, Day: 1}, LeadDays: 14},
+			{Kind: "birthday", LeadDays: DefaultLeadDays}}
+		c.Preferences = []Preference{{Category: "size", Subject: "shoes", Value: "39"}, {Category: "Brand", Value: "Nord",
+			Confirmed: Date{Year: 2025, Month: 1, Day: 2}}}
+		c.Consents = []Consent{{Channel: "email", Status: "in", MaxPerMonth: 2}, {Channel: "SMS", Status: "out"}}
+		return c
+	}
+	cards := []ImportCard{
+		extras(ImportCard{UID: "u-1", Contact: Contact{Given: "Anna", Family: "Keller", Birthday: Date{Month: 3, Day: 13},
+			Emails: []Email{{Address: "anna@example.com"}}, Tags: []string{"VIP"}}}),
+		{UID: "u-1", Contact: Contact{Given: "Anna", Title: "Buyer"}},
+		{Contact: Contact{Given: "Bo", Phones: []Phone{{Number: "+41 79 555 00 00"}}, Tags: []string{"VIP", "new"}}},
+		{Contact: Contact{Given: "Bob", Phones: []Phone{{Number: "+41 79 555 00 00", Label: "mobile"}}}},
+		{Contact: Contact{Given: "Cem", Family: "Yilmaz", Birthday: Date{Year: 1980, Month: 5, Day: 5}}},
+		{Contact: Contact{Given: "cem", Family: "YILMAZ", Birthday: Date{Month: 5, Day: 5}, Notes: "Second card"}},
+		{Contact: Contact{DisplayName: "Dora"}},
+		{Contact: Contact{DisplayName: "Dora", Organization: "Dahl"}},
+		{Contact: Contact{}}, // rejected
+		{Contact: Contact{Given: "Anne", Emails: []Email{{Address: "ANNA@example.com"}}}},
+		extras(ImportCard{Contact: Contact{Given: "Eve", Emails: []Email{{Address: "eve@example.com"}}}}),
+		{Contact: Contact{DisplayName: "Fynn", Emails: []Email{{Address: "fynn@example.com"}}}},
+	}
+	// Enough more to take the large file's way: one rebuild at the end.
+	const more = 2100
+	for i := 0; i < more; i++ {
+		cards = append(cards, ImportCard{Contact: Contact{Given: "Client", Family: strconv.Itoa(i),
+			Emails: []Email{{Address: "client" + strconv.Itoa(i%(more-10)) + "@example.com"}}, Tags: []string{"regular"}}})
+	}
+	run := func(buffer bool) (*Store, []ImportResult) {
+		defer func(old bool) { bufferImports = old }(bufferImports)
+		bufferImports = buffer
+		s := openImportStore(t)
+		if err := s.SaveContact(ctx, &Contact{Given: "Fynn", Emails: []Email{{Address: "other@example.com"}}}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ImportContacts(ctx, cards, ImportOptions{Source: "vcard: test.vcf"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, res
+	}
+	slow, want := run(false)
+	fast, got := run(true)
+	same := func(a, b []ImportResult) bool {
+		ids := map[string]string{}
+		for i := range a {
+			x, y := a[i], b[i]
+			if x.Action != y.Action || x.MatchedBy != y.MatchedBy || !reflect.DeepEqual(x.Changed, y.Changed) {
+				return false
+			}
+			if prev, ok := ids[x.ContactID]; ok && prev != y.ContactID {
+				return false
+			}
+			ids[x.ContactID] = y.ContactID
+		}
+		return true
+	}
+	if !same(want, got) {
+		t.Errorf("results differ:\none by one %+v\nbuffered  %+v", want, got)
+	}
+	if want[1].Action != ImportUpdated || want[3].MatchedBy != "phone" || want[5].MatchedBy != "name and birthday" ||
+		want[7].MatchedBy != "name and file" || want[8].Action != ImportRejected || want[9].MatchedBy != "email" {
+		t.Errorf("unexpected results %+v", want)
+	}
+	if a, b := tableRows(t, slow), tableRows(t, fast); !reflect.DeepEqual(a, b) {
+		t.Errorf("rows differ:\none by one %v\nbuffered  %v", a, b)
+	}
+	summary := func(s *Store) []string {
+		var out []string
+		for _, q := range []string{
+			"SELECT tbl || ' ' || cl || ' ' || count(*) FROM sync_outbox GROUP BY tbl, cl ORDER BY 1",
+			"SELECT 'pref ' || category || ' ' || subject || ' ' || value || ' ' || confirmed FROM preference ORDER BY 1",
+			"SELECT 'consent ' || channel || ' ' || status || ' ' || max_per_month FROM consent ORDER BY 1",
+			"SELECT 'event ' || channel || ' ' || status || ' ' || source FROM consent_event ORDER BY 1",
+			"SELECT 'sort ' || sort_name FROM contact ORDER BY 1",
+		} {
+			rows, err := s.db.QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var v string
+				rows.Scan(&v)
+				out = append(out, v)
+			}
+			rows.Close()
+		}
+		return out
+	}
+	if a, b := summary(slow), summary(fast); !reflect.DeepEqual(a, b) {
+		t.Errorf("operations or extras differ:\none by one %v\nbuffered  %v", a, b)
+	}
+	checkInsertOps(t, fast)
+	for _, q := range []string{"keller", "eve", "dora"} {
+		a, _ := slow.Search(ctx, q, 10)
+		b, err := fast.Search(ctx, q, 10)
+		if err != nil || len(a) != len(b) || len(b) == 0 {
+			t.Errorf("search %q: %d one by one, %d buffered (%v)", q, len(a), len(b), err)
+		}
+	}
+}
+
+// TestSetJSONIsMarshal: the buffered operations hold what json.Marshal gives.
+func TestSetJSONIsMarshal(t *testing.T) {
+	ts := syncedTables["contact"]
+	w := &rowInserter{}
+	for _, f := range []fields{
+		{"given": "Zoë <&> \"q\" \\ \n\t\u2028", "bday_year": 1990, "photo": []byte("\x89PNG\x00"), "notes": ""},
+		{"given": "a\xffb", "photo": []byte{}, "family": "\x01"},
+		{"photo": nil, "bday_day": -3},
+	} {
+		all, err := ts.normalise(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(all)
+		got, err := w.setJSON(ts, all)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%q, want %q (%v)", got, want, err)
+		}
+	}
 }
