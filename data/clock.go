@@ -82,8 +82,10 @@ func loadClock(ctx context.Context, db *sql.DB) (*hlcClock, error) {
 	if err := db.QueryRowContext(ctx, "SELECT value FROM sync_state WHERE key = 'hlc'").Scan(&saved); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	// The clock only moves forward, so the last operation has the newest
+	// stamp; reading it by sequence is instant where max() scans the outbox.
 	var newest sql.NullString
-	if err := db.QueryRowContext(ctx, "SELECT max(hlc) FROM sync_outbox").Scan(&newest); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT hlc FROM sync_outbox ORDER BY seq DESC LIMIT 1").Scan(&newest); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	for _, s := range []sql.NullString{saved, newest} {

@@ -93,3 +93,34 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("Open of a newer database: %v, want ErrNewerSchema", err)
 	}
 }
+
+// TestClockSurvivesReopen: a store reopened with its wall clock set back
+// still stamps after every operation it already made.
+func TestClockSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
+	if err := s.SaveContact(ctx, &Contact{Given: "Anna"}); err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := s.Outbox(ctx, 0, 100)
+	s.Close()
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Now = func() time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) } // set back
+	if err := s.SaveContact(ctx, &Contact{Given: "Ben"}); err != nil {
+		t.Fatal(err)
+	}
+	after, _, _ := s.Outbox(ctx, int64(len(before)), 100)
+	if len(after) == 0 || after[0].HLC <= before[len(before)-1].HLC {
+		t.Fatalf("stamp after reopening %v is not after %v", after, before[len(before)-1].HLC)
+	}
+}
