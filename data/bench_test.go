@@ -20,7 +20,7 @@ import (
 //
 //	go test -run '^$' -bench . -benchtime 200x ./data
 //	go test -run '^$' -bench Search ./data -rapport.clients 20000
-//	go test -run '^$' -bench Search ./data -rapport.db /tmp/shop-100k.db
+//	go test -run '^$' -bench Search ./data -args -rapport.db=shop-100k.db
 //
 // Nothing is built unless a benchmark runs.
 var (
