@@ -1,0 +1,241 @@
+package ics
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rapport/data"
+	"rapport/data/vcf"
+)
+
+func importFile(t *testing.T, im *Importer, name string) *vcf.Report {
+	t.Helper()
+	r := vcf.NewReport(im.DryRun)
+	if err := im.ImportFile(context.Background(), filepath.Join("testdata", name), r); err != nil {
+		t.Fatalf("import %s: %v (%+v)", name, err, r.Errors)
+	}
+	return r
+}
+
+func hasWarning(r *vcf.Report, line int, part string) bool {
+	for _, w := range r.Warnings {
+		if (line == 0 || w.Line == line) && strings.Contains(w.String(), part) {
+			return true
+		}
+	}
+	return false
+}
+
+func appointmentsOf(t *testing.T, s *data.Store, contact string) map[string]data.Appointment {
+	t.Helper()
+	list, err := s.ContactAppointments(context.Background(), contact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]data.Appointment{}
+	for _, a := range list {
+		out[a.Purpose] = a
+	}
+	return out
+}
+
+func TestImportBasic(t *testing.T) {
+	s := fixture(t)
+	im := &Importer{Store: s, Local: zone(t, "Europe/Paris")}
+	r := importFile(t, im, "import_basic.ics")
+	if r.CardsRead != 4 || r.Created != 3 || r.Updated != 0 || r.Rejected != 0 {
+		t.Errorf("report %+v", r)
+	}
+	for _, w := range []struct {
+		line int
+		part string
+	}{
+		{34, "RRULE not expanded; first occurrence imported"},
+		{35, `malformed line skipped: "THIS LINE IS BROKEN"`},
+		{46, `unknown time zone "Custom Shop Time": read at the file's VTIMEZONE offset +0300 (Etc/GMT-3)`},
+		{44, `event "Stock-taking" is linked to no client`},
+		{51, "text after END:VCALENDAR ignored"},
+	} {
+		if !hasWarning(r, w.line, w.part) {
+			t.Errorf("no warning %d: %q in %v", w.line, w.part, r.Warnings)
+		}
+	}
+	berlin, ny := zone(t, "Europe/Berlin"), zone(t, "America/New_York")
+	fitting, ok := appointmentsOf(t, s, anna)["Fitting, wedding dress with a very long summary that is folded across two lines"]
+	if !ok || fitting.TZ != "Europe/Berlin" || fitting.Status != "confirmed" || fitting.AllDay ||
+		!fitting.Start.Equal(time.Date(2026, 3, 30, 14, 0, 0, 0, berlin)) || !fitting.End.Equal(time.Date(2026, 3, 30, 15, 30, 0, 0, berlin)) {
+		t.Errorf("fitting %+v (found %v)", fitting, ok)
+	}
+	bobs := appointmentsOf(t, s, bob)
+	pick := bobs["Pick-up Bob Tanaka"]
+	if pick.TZ != "America/New_York" || pick.Status != "booked" || !pick.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, ny)) ||
+		pick.End.Sub(pick.Start) != 30*time.Minute || pick.Staff != "Mia" {
+		t.Errorf("pick-up %+v", pick)
+	}
+	away := bobs["Bob Tanaka away"]
+	if !away.AllDay || away.Status != "cancelled" || away.Start.Format("2006-01-02 15:04") != "2026-06-01 00:00" ||
+		away.End.Format("2006-01-02") != "2026-06-03" {
+		t.Errorf("all-day %+v", away)
+	}
+
+	// Again: nothing changes, nothing is duplicated.
+	again := importFile(t, im, "import_basic.ics")
+	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 3 {
+		t.Errorf("re-import %+v", again)
+	}
+	if n := len(appointmentsOf(t, s, bob)); n != len(bobs) {
+		t.Errorf("bob has %d appointments after a re-import, want %d", n, len(bobs))
+	}
+
+	// With --unlinked the shop's own event comes in, at +03:00.
+	im.Unlinked = true
+	r = importFile(t, im, "import_basic.ics")
+	if r.Created != 1 || r.Unchanged != 3 {
+		t.Errorf("unlinked import %+v", r)
+	}
+	list, _ := s.Appointments(context.Background(), time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC))
+	if len(list) != 1 || list[0].ContactID != "" || list[0].TZ != "Etc/GMT-3" || !list[0].Start.Equal(time.Date(2026, 1, 15, 6, 0, 0, 0, time.UTC)) {
+		t.Errorf("stock-taking %+v", list)
+	}
+}
+
+func TestImportTruncated(t *testing.T) {
+	s := fixture(t)
+	im := &Importer{Store: s, Local: zone(t, "Europe/Paris")}
+	r := importFile(t, im, "import_truncated.ics")
+	if r.CardsRead != 2 || r.Created != 2 {
+		t.Errorf("report %+v", r)
+	}
+	for _, part := range []string{"the file ends inside VEVENT (truncated?)", "the file ends inside VCALENDAR", "floating time read in the local zone (Europe/Paris)"} {
+		if !hasWarning(r, 0, part) {
+			t.Errorf("no warning %q in %v", part, r.Warnings)
+		}
+	}
+	annas := appointmentsOf(t, s, anna)
+	call, hem := annas["Call with anna keller"], annas["Hem for Anna Keller"]
+	if !call.Start.Equal(time.Date(2026, 4, 20, 8, 30, 0, 0, time.UTC)) {
+		t.Errorf("call %+v", call)
+	}
+	if hem.TZ != "Europe/Paris" || !hem.Start.Equal(time.Date(2026, 4, 21, 10, 0, 0, 0, zone(t, "Europe/Paris"))) {
+		t.Errorf("hem %+v", hem)
+	}
+}
+
+func TestImportRoundTrip(t *testing.T) {
+	s := fixture(t)
+	b := export(t, s, all)
+	im := &Importer{Store: s}
+	r := vcf.NewReport(false)
+	if err := im.Import(context.Background(), "rapport.ics", b, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Created != 0 || r.Rejected != 0 || r.Updated != 0 || r.Unchanged != 4 {
+		t.Errorf("re-importing the export: %+v", r)
+	}
+	if !hasWarning(r, 0, "an important date exported by Rapport") {
+		t.Errorf("dates not reported: %v", r.Warnings)
+	}
+}
+
+func TestImportNotCalendar(t *testing.T) {
+	s := fixture(t)
+	im := &Importer{Store: s}
+	for _, b := range []string{"", "hello\n", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"} {
+		r := vcf.NewReport(false)
+		if err := im.Import(context.Background(), "x.ics", []byte(b), r); err == nil || len(r.Errors) != 1 {
+			t.Errorf("%q: err %v, report %+v", b, err, r)
+		}
+	}
+}
+
+func TestParseLine(t *testing.T) {
+	for _, tc := range []struct {
+		in, name, value string
+		params          map[string]string
+		ok              bool
+	}{
+		{"SUMMARY:a:b;c", "SUMMARY", "a:b;c", nil, true},
+		{`ATTENDEE;CN="A: B;C";ROLE=X:mailto:a@b`, "ATTENDEE", "mailto:a@b", map[string]string{"CN": "A: B;C", "ROLE": "X"}, true},
+		{"dtstart;tzid=Europe/Paris:20260101T100000", "DTSTART", "20260101T100000", map[string]string{"TZID": "Europe/Paris"}, true},
+		{"NO COLON", "", "", nil, false},
+		{`X;CN="open:x`, "", "", nil, false},
+		{":value", "", "", nil, false},
+	} {
+		p, ok := parseLine(tc.in)
+		if ok != tc.ok || (ok && (p.Name != tc.name || p.Value != tc.value)) {
+			t.Errorf("%q: %+v %v", tc.in, p, ok)
+		}
+		for k, v := range tc.params {
+			if p.Params[k] != v {
+				t.Errorf("%q: param %s = %q, want %q", tc.in, k, p.Params[k], v)
+			}
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	at := time.Date(2026, 3, 28, 12, 0, 0, 0, zone(t, "Europe/Paris"))
+	for in, want := range map[string]time.Time{
+		"PT1H30M": at.Add(90 * time.Minute),
+		"P1D":     time.Date(2026, 3, 29, 12, 0, 0, 0, zone(t, "Europe/Paris")), // across the DST change
+		"P1W":     at.AddDate(0, 0, 7),
+		"-PT15M":  at.Add(-15 * time.Minute),
+	} {
+		d, err := parseDuration(in)
+		if err != nil || !addDuration(at, d).Equal(want) {
+			t.Errorf("%s: %v %v", in, addDuration(at, d), err)
+		}
+	}
+	for _, bad := range []string{"P", "PT", "1H", "P1H"} {
+		if _, err := parseDuration(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+func TestParseNeverPanics(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "import_basic.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(b); i += 7 {
+		cal, _ := Parse(b[:i])
+		for _, c := range cal.Events {
+			convert(c, cal, time.UTC)
+		}
+		Parse(bytes.ReplaceAll(b[:i], []byte(":"), []byte(";")))
+	}
+}
+
+func TestImportBareEvent(t *testing.T) {
+	s := fixture(t)
+	im := &Importer{Store: s, Unlinked: true}
+	r := vcf.NewReport(true)
+	b := "BEGIN:VEVENT\nUID:x\nDTSTART:20260101T100000Z\nDURATION:PT1H\nSUMMARY:Anna Keller: hem\nEND:VEVENT\n"
+	if err := im.Import(context.Background(), "bare.ics", []byte(b), r); err != nil || r.Created != 1 || !hasWarning(r, 1, "outside a BEGIN:VCALENDAR") {
+		t.Errorf("err %v, report %+v", err, r)
+	}
+	if len(r.Cards) != 1 || r.Cards[0].ContactID != anna || r.Cards[0].MatchedBy != "name" {
+		t.Errorf("cards %+v", r.Cards)
+	}
+}
+
+// FuzzParse checks that reading any file never panics.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"import_basic.ics", "import_truncated.ics", "full.ics"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cal, _ := Parse(b)
+		for _, c := range cal.Events {
+			convert(c, cal, time.UTC)
+		}
+	})
+}

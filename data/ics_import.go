@@ -1,0 +1,297 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Import of appointments read from calendar files (package data/ics). Like
+// ImportContacts, a file is written in one transaction, all or nothing, while
+// an event that cannot be saved is rejected on its own.
+
+// ImportEvent is one calendar event in Rapport's model. Appointment.ID is the
+// id the reader derived from the event's UID and RECURRENCE-ID, so importing
+// the same file again updates instead of duplicating; Appointment.ContactID
+// may be set by the reader (a Rapport link in the file) and is checked.
+type ImportEvent struct {
+	Appointment Appointment
+	Emails      []string // attendee and organiser e-mail addresses
+	Summary     string   // the event's summary, searched for a client's name
+
+	nameFound string // the client name found in the summary
+}
+
+// EventResult says what became of one event.
+type EventResult struct {
+	Action        string `json:"action"` // created, updated, unchanged, rejected or unlinked
+	AppointmentID string `json:"appointment_id,omitempty"`
+	ContactID     string `json:"contact_id,omitempty"`
+	MatchedBy     string `json:"matched_by,omitempty"` // link, email or name
+	Err           error  `json:"-"`
+}
+
+// ImportUnlinked is the action of an event no client was found for, left out
+// unless EventImportOptions.Unlinked is set.
+const ImportUnlinked = "unlinked"
+
+// EventImportOptions control ImportAppointments.
+type EventImportOptions struct {
+	DryRun   bool // compute the results, write nothing
+	Unlinked bool // import events no client was found for, without a client
+}
+
+// ImportAppointments links each event to a client (the Rapport link the file
+// carries, then a unique client with an attendee or organiser e-mail, then the
+// unique client whose name the summary contains) and creates or updates its
+// appointment. Results are in the order of events. An error means nothing was
+// written.
+func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, opt EventImportOptions) ([]EventResult, error) {
+	results := make([]EventResult, len(events))
+	err := s.write(ctx, func(t *txn) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("internal error: %v", p)
+			}
+		}()
+		var names []clientName
+		for i := range events {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			ev := &events[i]
+			a := ev.Appointment
+			if err := s.checkImportedAppointment(&a); err != nil {
+				results[i] = EventResult{Action: ImportRejected, Err: err}
+				continue
+			}
+			contact, by, err := t.linkEvent(ev, &names)
+			if err != nil {
+				return err
+			}
+			a.ContactID = contact
+			if contact == "" && !opt.Unlinked {
+				results[i] = EventResult{Action: ImportUnlinked, AppointmentID: a.ID}
+				continue
+			}
+			if contact != "" {
+				name := ev.nameFound
+				if by != "name" {
+					if name, err = t.displayName(contact); err != nil {
+						return err
+					}
+				}
+				a.Purpose = stripName(a.Purpose, name)
+			}
+			action, err := t.putImportedAppointment(&a)
+			if err != nil {
+				return err
+			}
+			results[i] = EventResult{Action: action, AppointmentID: a.ID, ContactID: contact, MatchedBy: by}
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return results, nil
+}
+
+// checkImportedAppointment applies AddAppointment's rules.
+func (s *Store) checkImportedAppointment(a *Appointment) error {
+	if a.ID == "" {
+		return fmt.Errorf("%w appointment: no id", ErrInvalid)
+	}
+	if a.TZ == "" {
+		a.TZ = "UTC"
+	}
+	loc, err := time.LoadLocation(a.TZ)
+	if err != nil {
+		return fmt.Errorf("%w time zone %q: want a name such as Europe/Paris", ErrInvalid, a.TZ)
+	}
+	if a.Start.IsZero() || a.End.IsZero() {
+		return fmt.Errorf("%w appointment: start and end are needed", ErrInvalid)
+	}
+	if !a.End.After(a.Start) {
+		return fmt.Errorf("%w appointment: the end must be after the start", ErrInvalid)
+	}
+	if a.Status == "" {
+		a.Status = "booked"
+	}
+	if !oneOf(a.Status, AppointmentStatuses) {
+		return fmt.Errorf("%w status %q: want one of %s", ErrInvalid, a.Status, strings.Join(AppointmentStatuses, ", "))
+	}
+	a.Start, a.End = a.Start.In(loc), a.End.In(loc)
+	return nil
+}
+
+type clientName struct{ id, name, display string }
+
+// linkEvent finds the event's client.
+func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, error) {
+	if id := ev.Appointment.ContactID; id != "" {
+		err := t.requireContact(id)
+		if err == nil {
+			return id, "link", nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return "", "", err
+		}
+	}
+	found := map[string]bool{}
+	for _, e := range ev.Emails {
+		rows, err := t.QueryContext(t.ctx, `SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c ON c.id = e.contact_id
+			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1`, strings.TrimSpace(e))
+		if err != nil {
+			return "", "", err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return "", "", err
+			}
+			found[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", "", err
+		}
+	}
+	if len(found) == 1 {
+		for id := range found {
+			return id, "email", nil
+		}
+	}
+	if len(found) > 1 {
+		return "", "", nil // ambiguous: better unlinked than wrong
+	}
+	if *names == nil {
+		rows, err := t.QueryContext(t.ctx, "SELECT id, display_name, given, family FROM contact WHERE cl % 2 = 1")
+		if err != nil {
+			return "", "", err
+		}
+		*names = []clientName{}
+		for rows.Next() {
+			var id, display, given, family string
+			if err := rows.Scan(&id, &display, &given, &family); err != nil {
+				rows.Close()
+				return "", "", err
+			}
+			if display == "" {
+				display = strings.TrimSpace(given + " " + family)
+			}
+			if n := normalName(display); len([]rune(n)) >= 3 {
+				*names = append(*names, clientName{id, n, display})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", "", err
+		}
+	}
+	summary := " " + normalName(ev.Summary) + " "
+	var match *clientName
+	for i := range *names {
+		k := &(*names)[i]
+		if containsWord(summary, k.name) {
+			if match != nil && match.id != k.id {
+				return "", "", nil // two clients: ambiguous
+			}
+			match = k
+		}
+	}
+	if match == nil {
+		return "", "", nil
+	}
+	ev.nameFound = match.display
+	return match.id, "name", nil
+}
+
+// containsWord reports whether name occurs in s not inside another word.
+func containsWord(s, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before, after := j == 0 || !isWordByte(s[j-1]), j+len(name) >= len(s) || !isWordByte(s[j+len(name)])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
+}
+
+// stripName removes "Name — " (the export's form) from the front of a purpose.
+func stripName(purpose, name string) string {
+	if name == "" {
+		return purpose
+	}
+	for _, sep := range []string{" — ", " - ", ": "} {
+		if p := name + sep; len(purpose) > len(p) && strings.EqualFold(purpose[:len(p)], p) {
+			return strings.TrimSpace(purpose[len(p):])
+		}
+	}
+	return purpose
+}
+
+// putImportedAppointment creates or updates the appointment.
+func (t *txn) putImportedAppointment(a *Appointment) (string, error) {
+	cur, err := t.appointment(a.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", err
+	}
+	if exists && a.Status == "confirmed" && (cur.Status == "done" || cur.Status == "no-show") {
+		// iCalendar has no word for these (the export writes CONFIRMED):
+		// a CONFIRMED event does not undo them.
+		a.Status = cur.Status
+	}
+	if exists && cur.Purpose == "" && a.Purpose == "Appointment" {
+		a.Purpose = "" // what the export writes for no purpose
+	}
+	f := fields{"contact_id": a.ContactID, "start_utc": formatTS(a.Start), "end_utc": formatTS(a.End), "tz": a.TZ,
+		"all_day": a.AllDay, "purpose": a.Purpose, "status": a.Status}
+	if !exists {
+		staff := a.Staff
+		if staff == "" {
+			staff = t.s.Staff
+		}
+		f["staff"] = staff
+	}
+	changed, err := t.put("appointment", a.ID, f)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !exists:
+		return ImportCreated, nil
+	case changed:
+		return ImportUpdated, nil
+	}
+	return ImportUnchanged, nil
+}
+
+// displayName is the name a contact is shown by.
+func (t *txn) displayName(id string) (string, error) {
+	var display, given, family string
+	err := t.QueryRowContext(t.ctx, "SELECT display_name, given, family FROM contact WHERE id = ?", id).Scan(&display, &given, &family)
+	if err != nil {
+		return "", err
+	}
+	if display == "" {
+		display = strings.TrimSpace(given + " " + family)
+	}
+	return display, nil
+}
