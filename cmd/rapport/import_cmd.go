@@ -8,20 +8,22 @@ import (
 	"sort"
 	"strings"
 
+	"rapport/data/ics"
 	"rapport/data/vcf"
 )
 
 func init() {
-	register("import", "rapport import FILE|DIR... [--dry-run] [--json]   (vCard .vcf/.vcard files, and folders of them)", importCmd)
+	register("import", "rapport import FILE|DIR... [--dry-run] [--json] [--unlinked]   (vCard .vcf/.vcard and iCalendar .ics files, and folders of them)", importCmd)
 }
 
-// importCmd imports vCard files, each in one transaction, and ends with the
-// report. It fails (exit 1) when a file could not be imported at all; cards
+// importCmd imports vCard and iCalendar files, each in one transaction, and
+// ends with the report. It fails (exit 1) when a file could not be imported at all; cards
 // rejected inside a file are reported without failing the run.
 func importCmd(c *cli, args []string) error {
 	fs := c.flags("import")
 	dryRun := fs.Bool("dry-run", false, "show what would happen without writing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	unlinked := fs.Bool("unlinked", false, "iCalendar: also import events linked to no client")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -37,6 +39,7 @@ func importCmd(c *cli, args []string) error {
 		return err
 	}
 	im := &vcf.Importer{Store: c.store, DryRun: *dryRun}
+	cal := &ics.Importer{Store: c.store, DryRun: *dryRun, Unlinked: *unlinked}
 	r := vcf.NewReport(*dryRun)
 	progress := isTerminal(c.stderr) && len(files) > 1
 	for i, f := range files {
@@ -44,8 +47,7 @@ func importCmd(c *cli, args []string) error {
 			fmt.Fprintf(c.stderr, "\rimporting %d of %d files", i+1, len(files))
 		}
 		if strings.EqualFold(filepath.Ext(f), ".ics") || strings.EqualFold(filepath.Ext(f), ".ical") {
-			r.Files++
-			r.Errors = append(r.Errors, vcf.FileError{File: f, Message: "iCalendar import is not available yet"})
+			cal.ImportFile(c.ctx, f, r) // the error is in the report
 			continue
 		}
 		im.ImportFile(c.ctx, f, r) // the error is in the report
@@ -69,7 +71,8 @@ func importCmd(c *cli, args []string) error {
 	return nil
 }
 
-// importFiles expands folders into the vCard files they hold, in name order.
+// importFiles expands folders into the vCard and iCalendar files they hold,
+// in name order.
 func importFiles(args []string) ([]string, error) {
 	var out []string
 	for _, a := range args {
@@ -87,7 +90,7 @@ func importFiles(args []string) ([]string, error) {
 				return err
 			}
 			switch strings.ToLower(filepath.Ext(p)) {
-			case ".vcf", ".vcard":
+			case ".vcf", ".vcard", ".ics", ".ical":
 				if !d.IsDir() {
 					found = append(found, p)
 				}

@@ -117,7 +117,7 @@ func TestImportFails(t *testing.T) {
 	}{
 		{"no file", []string{"import"}, 2, "a file or folder to import is needed"},
 		{"missing file", []string{"import", filepath.Join(dir, "nope.vcf")}, 1, "no such file"},
-		{"iCalendar", []string{"import", ics}, 1, "iCalendar import is not available yet"},
+		{"iCalendar without events", []string{"import", ics}, 1, "the calendar holds no events (VEVENT)"},
 		{"not a vCard", []string{"import", notes}, 1, "no BEGIN:VCARD found"},
 		{"unknown flag", []string{"import", "--nope", notes}, 2, "flag provided but not defined"},
 	}

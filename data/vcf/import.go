@@ -111,7 +111,7 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *Report
 	r.Warnings = append(r.Warnings, warnings...)
 	if len(cards) == 0 {
 		if strings.Contains(strings.ToUpper(string(b[:min(len(b), 4096)])), "BEGIN:VCALENDAR") {
-			return fail(fmt.Errorf("%w: the file holds iCalendar data; iCalendar import is not available yet", ErrNotVCard))
+			return fail(fmt.Errorf("%w: the file holds iCalendar data; name it .ics to import its events", ErrNotVCard))
 		}
 		return fail(fmt.Errorf("%w: no BEGIN:VCARD found", ErrNotVCard))
 	}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var icsFixtures = filepath.Join("..", "..", "data", "ics", "testdata")
+
+func TestImportICalendar(t *testing.T) {
+	s := newShop(t)
+	s.anna()
+	s.id("contact", "add", "--given", "Bob", "--family", "Tanaka")
+	basic := filepath.Join(icsFixtures, "import_basic.ics")
+
+	dry, r := s.importJSON("--dry-run", basic)
+	if r.code != 0 || !dry.DryRun || dry.CardsRead != 4 || dry.Created != 3 {
+		t.Fatalf("dry run: exit %d, %+v (stderr %q)", r.code, dry, r.err)
+	}
+
+	r = s.run("import", basic)
+	if r.code != 0 {
+		t.Fatalf("import: exit %d, stderr %q", r.code, r.err)
+	}
+	for _, want := range []string{
+		"import_basic.ics:34: RRULE: RRULE not expanded; first occurrence imported",
+		`import_basic.ics:35: malformed line skipped: "THIS LINE IS BROKEN"`,
+		`import_basic.ics:44: VEVENT: event "Stock-taking" is linked to no client`,
+		"imported: 1 files, 4 cards read: 3 created, 0 updated, 0 unchanged, 0 rejected;",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.out)
+		}
+	}
+
+	again, r := s.importJSON("--unlinked", basic)
+	if r.code != 0 || again.Created != 1 || again.Unchanged != 3 || again.Updated != 0 {
+		t.Errorf("re-import with --unlinked: exit %d, %+v", r.code, again)
+	}
+	truncated, r := s.importJSON(filepath.Join(icsFixtures, "import_truncated.ics"))
+	if r.code != 0 || truncated.Created != 2 {
+		t.Errorf("truncated file: exit %d, %+v", r.code, truncated)
+	}
+}
