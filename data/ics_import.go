@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Import of appointments read from calendar files (package data/ics). Like
@@ -107,27 +106,7 @@ func (s *Store) checkImportedAppointment(a *Appointment) error {
 	if a.ID == "" {
 		return fmt.Errorf("%w appointment: no id", ErrInvalid)
 	}
-	if a.TZ == "" {
-		a.TZ = "UTC"
-	}
-	loc, err := time.LoadLocation(a.TZ)
-	if err != nil {
-		return fmt.Errorf("%w time zone %q: want a name such as Europe/Paris", ErrInvalid, a.TZ)
-	}
-	if a.Start.IsZero() || a.End.IsZero() {
-		return fmt.Errorf("%w appointment: start and end are needed", ErrInvalid)
-	}
-	if !a.End.After(a.Start) {
-		return fmt.Errorf("%w appointment: the end must be after the start", ErrInvalid)
-	}
-	if a.Status == "" {
-		a.Status = "booked"
-	}
-	if !oneOf(a.Status, AppointmentStatuses) {
-		return fmt.Errorf("%w status %q: want one of %s", ErrInvalid, a.Status, strings.Join(AppointmentStatuses, ", "))
-	}
-	a.Start, a.End = a.Start.In(loc), a.End.In(loc)
-	return nil
+	return checkAppointment(a)
 }
 
 type clientName struct{ id, name, display string }

@@ -358,6 +358,31 @@ func (s *Store) DeleteInteraction(ctx context.Context, id string) error {
 // AddAppointment books an appointment; ContactID may be empty for time not
 // linked to a client. TZ defaults to UTC and must be an IANA zone.
 func (s *Store) AddAppointment(ctx context.Context, a *Appointment) error {
+	if err := checkAppointment(a); err != nil {
+		return err
+	}
+	if a.Staff == "" {
+		a.Staff = s.Staff
+	}
+	return s.write(ctx, func(t *txn) error {
+		if a.ContactID != "" {
+			if err := t.requireContact(a.ContactID); err != nil {
+				return err
+			}
+		}
+		if a.ID == "" {
+			a.ID = newID()
+		}
+		_, err := t.put("appointment", a.ID, fields{"contact_id": a.ContactID, "start_utc": formatTS(a.Start),
+			"end_utc": formatTS(a.End), "tz": a.TZ, "all_day": a.AllDay, "purpose": a.Purpose, "staff": a.Staff, "status": a.Status})
+		return err
+	})
+}
+
+// checkAppointment validates a and fills its defaults (zone UTC, status
+// booked), giving its times in its own zone. AddAppointment and the calendar
+// import share it.
+func checkAppointment(a *Appointment) error {
 	if a.TZ == "" {
 		a.TZ = "UTC"
 	}
@@ -377,23 +402,8 @@ func (s *Store) AddAppointment(ctx context.Context, a *Appointment) error {
 	if !oneOf(a.Status, AppointmentStatuses) {
 		return fmt.Errorf("%w status %q: want one of %s", ErrInvalid, a.Status, strings.Join(AppointmentStatuses, ", "))
 	}
-	if a.Staff == "" {
-		a.Staff = s.Staff
-	}
 	a.Start, a.End = a.Start.In(loc), a.End.In(loc)
-	return s.write(ctx, func(t *txn) error {
-		if a.ContactID != "" {
-			if err := t.requireContact(a.ContactID); err != nil {
-				return err
-			}
-		}
-		if a.ID == "" {
-			a.ID = newID()
-		}
-		_, err := t.put("appointment", a.ID, fields{"contact_id": a.ContactID, "start_utc": formatTS(a.Start),
-			"end_utc": formatTS(a.End), "tz": a.TZ, "all_day": a.AllDay, "purpose": a.Purpose, "staff": a.Staff, "status": a.Status})
-		return err
-	})
+	return nil
 }
 
 // SetAppointmentStatus changes an appointment's status; marking it done logs

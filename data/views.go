@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -139,16 +140,22 @@ func (s *Store) DueTasks(ctx context.Context, days int) ([]DueTask, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanDueTasks(rows, today)
+}
+
+// scanDueTasks reads rows of taskCols followed by the client's display name.
+func scanDueTasks(rows *sql.Rows, today Date) ([]DueTask, error) {
 	var out []DueTask
 	for rows.Next() {
 		var d DueTask
-		var due, done, snoozed string
-		if err := rows.Scan(&d.ID, &d.ContactID, &d.Title, &due, &done, &snoozed, &d.DisplayName); err != nil {
+		var due, doneAt, snoozed string
+		if err := rows.Scan(&d.ID, &d.ContactID, &d.Title, &due, &doneAt, &snoozed, &d.DisplayName); err != nil {
 			return nil, err
 		}
 		d.Due, _ = ParseDate(due)
+		d.DoneAt = parseTS(doneAt)
 		d.SnoozedUntil, _ = ParseDate(snoozed)
-		d.Overdue = d.Due.Time().Before(today.Time())
+		d.Overdue = d.DoneAt.IsZero() && d.Due.Time().Before(today.Time())
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -507,18 +514,5 @@ func (s *Store) Tasks(ctx context.Context, done bool) ([]DueTask, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []DueTask
-	for rows.Next() {
-		var d DueTask
-		var due, doneAt, snoozed string
-		if err := rows.Scan(&d.ID, &d.ContactID, &d.Title, &due, &doneAt, &snoozed, &d.DisplayName); err != nil {
-			return nil, err
-		}
-		d.Due, _ = ParseDate(due)
-		d.DoneAt = parseTS(doneAt)
-		d.SnoozedUntil, _ = ParseDate(snoozed)
-		d.Overdue = d.DoneAt.IsZero() && d.Due.Time().Before(today.Time())
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanDueTasks(rows, today)
 }

@@ -161,18 +161,7 @@ func apptList(c *cli, args []string) error {
 }
 
 func apptSetStatus(c *cli, name string, args []string, status string) error {
-	fs := c.flags(name)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 1, 1, "the appointment's ID"); err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	id, err := c.resolve("appointment", pos[0])
+	id, err := c.openWithID(name, args, "appointment", "the appointment's ID")
 	if err != nil {
 		return err
 	}

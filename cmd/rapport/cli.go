@@ -264,3 +264,19 @@ func (c *cli) printJSON(v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// openWithID serves the commands that take one id and no flags ("task done
+// ID"): it parses args, opens the store and resolves the id in table.
+func (c *cli) openWithID(name string, args []string, table, what string) (string, error) {
+	pos, err := parse(c.flags(name), args)
+	if err != nil {
+		return "", err
+	}
+	if err := needPositional(pos, 1, 1, what); err != nil {
+		return "", err
+	}
+	if err := c.open(); err != nil {
+		return "", err
+	}
+	return c.resolve(table, pos[0])
+}

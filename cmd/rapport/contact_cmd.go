@@ -248,18 +248,7 @@ func (c *cli) liveContact(arg string) (string, error) {
 }
 
 func contactSetAlive(c *cli, name string, args []string, alive bool) error {
-	fs := c.flags(name)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 1, 1, "the contact's ID"); err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	id, err := c.resolve("contact", pos[0])
+	id, err := c.openWithID(name, args, "contact", "the contact's ID")
 	if err != nil {
 		return err
 	}

@@ -57,18 +57,7 @@ func taskAdd(c *cli, args []string) error {
 }
 
 func taskDone(c *cli, args []string) error {
-	fs := c.flags("task done")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 1, 1, "the task's ID"); err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	id, err := c.resolve("task", pos[0])
+	id, err := c.openWithID("task done", args, "task", "the task's ID")
 	if err != nil {
 		return err
 	}
