@@ -80,8 +80,14 @@ func (s *Store) ImportContacts(ctx context.Context, cards []ImportCard, opt Impo
 		if covered() {
 			run.rows = newRowInserter(t)
 			defer run.rows.close()
-			if err := run.loadKeys(t, len(cards)); err != nil {
+			existing, err := run.loadKeys(t, len(cards))
+			if err != nil {
 				return err
+			}
+			if run.db != nil && len(cards) >= bigImport && existing < len(cards) {
+				if run.indexes, err = t.deferIndexes(); err != nil {
+					return err
+				}
 			}
 		}
 		defer run.stmts.close()
@@ -101,7 +107,10 @@ func (s *Store) ImportContacts(ctx context.Context, cards []ImportCard, opt Impo
 		if opt.DryRun {
 			return errDryRun
 		}
-		return t.refreshImported()
+		if err := t.refreshImported(); err != nil {
+			return err
+		}
+		return run.indexes.restore(t)
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, fmt.Errorf("import: %w", err)
@@ -337,6 +346,10 @@ type importRun struct {
 	byPhone map[string]int
 	byName  map[string][]int
 	dflt    map[string]map[string]any // schema defaults per table
+
+	// indexes, when not nil, are the indexes put off until the end of a
+	// large file (see deferrableIndexes).
+	indexes *deferredIndexes
 }
 
 // pendContact is what matching needs of a buffered contact, as stored.
@@ -367,13 +380,14 @@ func matchKeys(id string, c *Contact, uid string) []string {
 
 // loadKeys fills db when the book is not much larger than the file: reading
 // every key once then costs less than asking for each card.
-func (run *importRun) loadKeys(t *txn, cards int) error {
+// It returns the number of contacts in the book.
+func (run *importRun) loadKeys(t *txn, cards int) (int, error) {
 	var total int
 	if err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM contact").Scan(&total); err != nil {
-		return err
+		return 0, err
 	}
 	if total > 4*cards+1000 {
-		return nil
+		return total, nil
 	}
 	db := map[string]bool{}
 	for _, q := range []struct {
@@ -389,13 +403,13 @@ func (run *importRun) loadKeys(t *txn, cards int) error {
 	} {
 		rows, err := t.QueryContext(t.ctx, q.sql)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for rows.Next() {
 			var a, b, c sql.NullString
 			if err := rows.Scan(&a, &b, &c); err != nil {
 				rows.Close()
-				return err
+				return 0, err
 			}
 			for _, k := range q.keys(a.String, b.String, c.String) {
 				db[k] = true
@@ -403,11 +417,11 @@ func (run *importRun) loadKeys(t *txn, cards int) error {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	run.db = db
-	return nil
+	return total, nil
 }
 
 // written notes a contact written the ordinary way, as it now is.
@@ -637,6 +651,10 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 	one := func(q string, args ...any) (string, error) {
 		if run.db != nil && !run.db[key] {
 			return "", nil
+		}
+		// The database may hold a match: ask it with its indexes.
+		if err := run.indexes.restore(t); err != nil {
+			return "", err
 		}
 		st, err := run.stmts.get(t, q)
 		if err != nil {
