@@ -62,6 +62,13 @@ func (c *hlcClock) observe(v uint64) {
 	c.mu.Unlock()
 }
 
+// peek is the newest clock value issued or seen.
+func (c *hlcClock) peek() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
 // loadClock reads this computer's id (creating it on first use) and the last
 // clock value from sync_state and from the newest stamps in the database.
 func loadClock(ctx context.Context, db *sql.DB) (*hlcClock, error) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -96,6 +97,11 @@ func openAt(ctx context.Context, path string, target int) (*Store, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
+	// A client book is personal data: a new database is readable by its
+	// user only (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -140,6 +146,16 @@ func (s *Store) migrate(ctx context.Context, target int) error {
 	}
 	if version > len(steps) {
 		return fmt.Errorf("%w (schema %d, this Rapport knows up to %d); update Rapport", ErrNewerSchema, version, len(steps))
+	}
+	if version > 0 && version < target {
+		// A migration rewrites tables; the copy from before it is the way
+		// back if it goes wrong in a way no test foresaw.
+		if _, err := backupInto(ctx, s.db, s.path, s.now(), BackupMigration); err != nil {
+			return fmt.Errorf("backup before migrating schema %d to %d (the database is unchanged): %w", version, target, err)
+		}
+		if _, err := RotateBackups(BackupDir(s.path), s.now()); err != nil {
+			return err
+		}
 	}
 	for v := version; v < target; v++ {
 		tx, err := s.db.BeginTx(ctx, nil)
