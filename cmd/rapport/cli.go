@@ -19,6 +19,7 @@ import (
 // cli holds one invocation's streams and the global options.
 type cli struct {
 	stdout, stderr io.Writer
+	in             io.Reader // answers to questions; os.Stdin when nil
 	dbPath         string
 	store          *data.Store
 	ctx            context.Context
@@ -93,6 +94,8 @@ func (c *cli) main(args []string) int {
 			return c.fail(err)
 		}
 		defer c.store.Close()
+		stop := c.startMaintenance()
+		defer stop()
 		if err := runGUI(c.store); err != nil {
 			return c.fail(err)
 		}
@@ -147,6 +150,14 @@ func (c *cli) main(args []string) int {
 		return 2
 	}
 	return c.fail(err)
+}
+
+// stdin is where answers to questions come from.
+func (c *cli) stdin() io.Reader {
+	if c.in == nil {
+		return os.Stdin
+	}
+	return c.in
 }
 
 // open opens the store, creating its folder on first use.

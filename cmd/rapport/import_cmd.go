@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"rapport/data"
 	"rapport/data/ics"
 	"rapport/data/vcf"
 )
@@ -37,6 +38,12 @@ func importCmd(c *cli, args []string) error {
 	}
 	if err := c.open(); err != nil {
 		return err
+	}
+	if !*dryRun {
+		// The way back from an import that was not what the owner meant.
+		if _, err := c.store.Backup(c.ctx, data.BackupImport); err != nil {
+			return fmt.Errorf("backing up before the import (nothing was imported): %w", err)
+		}
 	}
 	im := &vcf.Importer{Store: c.store, DryRun: *dryRun}
 	cal := &ics.Importer{Store: c.store, DryRun: *dryRun, Unlinked: *unlinked}
