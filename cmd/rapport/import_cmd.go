@@ -54,6 +54,13 @@ func importCmd(c *cli, args []string) error {
 			fmt.Fprintf(c.stderr, "\rimporting %d of %d files", i+1, len(files))
 		}
 		if strings.EqualFold(filepath.Ext(f), ".ics") || strings.EqualFold(filepath.Ext(f), ".ical") {
+			if st, err := os.Stat(f); err == nil {
+				if err := data.CheckImportSize(st.Size()); err != nil {
+					r.Files++
+					r.Errors = append(r.Errors, vcf.FileError{File: f, Message: err.Error()})
+					continue
+				}
+			}
 			cal.ImportFile(c.ctx, f, r) // the error is in the report
 			continue
 		}

@@ -76,8 +76,18 @@ type Importer struct {
 // error means the file was not imported (nothing of it was written); it is in
 // r.Errors as well.
 func (im *Importer) ImportFile(ctx context.Context, path string, r *Report) error {
+	st, err := os.Stat(path)
+	if err == nil {
+		err = data.CheckImportSize(st.Size())
+	}
+	if err != nil {
+		r.Files++
+		r.Errors = append(r.Errors, FileError{File: path, Message: err.Error()})
+		return err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
+		r.Files++
 		r.Errors = append(r.Errors, FileError{File: path, Message: err.Error()})
 		return err
 	}
@@ -85,6 +95,9 @@ func (im *Importer) ImportFile(ctx context.Context, path string, r *Report) erro
 }
 
 // ErrNotVCard is returned for a file that holds no cards at all.
+// maxCards is data.MaxImportItems; tests lower it.
+var maxCards = data.MaxImportItems
+
 var ErrNotVCard = errors.New("not a vCard file")
 
 // Import imports the cards of one file, named name in the report. The file is
@@ -95,9 +108,15 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *Report
 		r.Errors = append(r.Errors, FileError{File: name, Message: e.Error()})
 		return e
 	}
+	if err := data.CheckImportSize(int64(len(b))); err != nil {
+		return fail(err)
+	}
 	cards, ds, warnings, perr := read(b)
 	if perr != nil {
 		return fail(perr)
+	}
+	if len(cards) > maxCards {
+		return fail(fmt.Errorf("%w: the file holds %d cards; Rapport imports up to %d from one file (split it)", data.ErrTooLarge, len(cards), maxCards))
 	}
 	for i := range warnings {
 		warnings[i].File = name

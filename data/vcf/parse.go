@@ -2,6 +2,7 @@ package vcf
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,8 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
+
+	"rapport/data"
 )
 
 // The tolerant reader. Real files are 2.1, 3.0 and 4.0 cards with every
@@ -138,6 +141,12 @@ func parse(b []byte) *file {
 				continue
 			}
 			break
+		}
+		if len(logical) > data.MaxPropertyBytes {
+			name, _, _ := bytes.Cut(logical[:min(len(logical), 200)], []byte(":"))
+			f.warn(start.n, strings.ToUpper(string(bytes.SplitN(name, []byte(";"), 2)[0])),
+				fmt.Sprintf("property of %d MB dropped: Rapport reads properties of up to %d MB", len(logical)>>20, data.MaxPropertyBytes>>20))
+			continue
 		}
 		p, ok := parseLine(logical, start.n)
 		if !ok {
