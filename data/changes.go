@@ -111,6 +111,10 @@ type txn struct {
 // write runs fn in one transaction and commits it with the derived data of
 // every touched contact brought up to date.
 func (s *Store) write(ctx context.Context, fn func(t *txn) error) error {
+	return explainIOError(s.writeTx(ctx, fn))
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ func TestCheck(t *testing.T) {
 		{"figures drifted", "UPDATE contact_stats SET visits = visits + 5 WHERE contact_id IN (SELECT contact_id FROM contact_stats LIMIT 2)", false, areaFigures, true},
 		{"figures missing", "DELETE FROM contact_stats WHERE contact_id IN (SELECT contact_id FROM contact_stats LIMIT 2)", true, areaFigures, true},
 		{"phone of no client", "INSERT INTO contact_phone(id, cl, stamp, contact_id, number) VALUES ('0190aaaa-0000-7000-8000-000000000001', 1, '', 'nobody', '+41 79 000 00 00')", true, areaForeignKeys, false},
+		{"change stamped after the clock", "UPDATE sync_outbox SET hlc = 'ffffffffffffffff' WHERE seq = (SELECT min(seq) FROM sync_outbox)", false, areaSync, false},
 		{"row removed behind change capture", "DELETE FROM task WHERE rowid IN (SELECT rowid FROM task LIMIT 1)", false, areaSync, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -111,7 +111,7 @@ func openAt(ctx context.Context, path string, target int) (*Store, error) {
 	s := &Store{db: db, path: path, Now: time.Now}
 	if err := s.migrate(ctx, target); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, explainIOError(err))
 	}
 	clock, err := loadClock(ctx, db)
 	if err != nil {
