@@ -5,7 +5,8 @@
 #   make run      build and open the app on the database in the user's data folder
 #   make test     gofmt, go vet, staticcheck and the whole test suite
 #   make bench    run the benchmarks
-#   make fuzz     run every fuzz target for FUZZTIME each (default 30s)
+#   make fuzz     run every fuzz target for FUZZTIME each (default 30s), then
+#                 the crash tests for CRASH_ITERATIONS kills each (default 200)
 #   make package  build a distributable package into dist/ with the fyne tool
 
 SHELL := bash
@@ -14,6 +15,7 @@ SHELL := bash
 
 GO ?= go
 FUZZTIME ?= 30s
+CRASH_ITERATIONS ?= 200
 TARGET_OS ?= $(shell $(GO) env GOOS)
 
 # Fyne links against OpenGL and X11 through cgo; xvfb and xauth let the app be
@@ -94,6 +96,8 @@ fuzz:
 		echo "fuzzing $$pkg $$name for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime '$(FUZZTIME)' "$$pkg"; \
 	done <<< "$$targets"
+	@echo "killing rapport $(CRASH_ITERATIONS) times during imports and edits"
+	RAPPORT_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout 60m -run '^TestCrash' ./cmd/rapport
 
 $(FYNE):
 	@if ! $(GO) list -m -versions fyne.io/tools 2>/dev/null | grep -qw -- '$(FYNE_TOOLS_VERSION)'; then \

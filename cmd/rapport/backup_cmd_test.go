@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -102,5 +103,37 @@ func TestCheckCommand(t *testing.T) {
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(s.ok("check", "--json")), &raw); err != nil || raw["problems"] == nil {
 		t.Errorf("check --json: %v %v", raw, err)
+	}
+}
+
+// TestFilesAreUsersOnly: the database, backups and exports hold clients'
+// personal data and are created readable by the user only.
+func TestFilesAreUsersOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no file modes")
+	}
+	s := newShop(t)
+	s.anna()
+	dir := t.TempDir()
+	s.ok("export", "vcard", "-o", filepath.Join(dir, "all.vcf"))
+	s.ok("export", "vcard", "--dir", filepath.Join(dir, "cards"))
+	s.ok("export", "ical", "-o", filepath.Join(dir, "dates.ics"))
+	s.ok("backup", "--to", filepath.Join(dir, "copy.db"))
+	s.ok("backup")
+	paths := []string{s.db, filepath.Join(dir, "all.vcf"), filepath.Join(dir, "dates.ics"), filepath.Join(dir, "copy.db")}
+	cards, _ := filepath.Glob(filepath.Join(dir, "cards", "*.vcf"))
+	backups, _ := filepath.Glob(filepath.Join(filepath.Dir(s.db), "backups", "*.db"))
+	if len(cards) != 1 || len(backups) != 1 {
+		t.Fatalf("cards %v, backups %v", cards, backups)
+	}
+	for _, p := range append(append(paths, cards...), backups...) {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v, want mode 0600", filepath.Base(p), st.Mode().Perm(), err)
+		}
+	}
+	for _, p := range []string{filepath.Join(dir, "cards"), filepath.Join(filepath.Dir(s.db), "backups")} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o700 {
+			t.Errorf("%s: %v %v, want mode 0700", filepath.Base(p), st.Mode().Perm(), err)
+		}
 	}
 }

@@ -29,7 +29,10 @@ func mustZone(name string) *time.Location {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv("RAPPORT_TEST_AS_MAIN") == "1" { // TestQuietUnderCLocale runs the program
+	if os.Getenv("RAPPORT_TEST_AS_MAIN") == "1" { // tests that need a real process run the program
+		if child := testChildren[os.Getenv("RAPPORT_TEST_CHILD")]; child != nil {
+			os.Exit(child())
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	clock = func() time.Time { return fixedNow }
@@ -41,6 +44,10 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// testChildren are programs other than the command line that a test can
+// run as a real process (see TestMain), by name.
+var testChildren = map[string]func() int{}
 
 // shop is one test's database.
 type shop struct {

@@ -46,7 +46,7 @@ func exportVCard(c *cli, args []string) error {
 	}
 	switch {
 	case *dir != "":
-		if err := os.MkdirAll(*dir, 0o755); err != nil {
+		if err := os.MkdirAll(*dir, 0o700); err != nil { // clients' data: the user's only
 			return err
 		}
 		for i := range entries {
