@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,6 +21,14 @@ type ImportEvent struct {
 	Emails      []string // attendee and organiser e-mail addresses
 	Summary     string   // the event's summary, searched for a client's name
 
+	// Task, when set, makes the item a to-do: the task is created or updated
+	// (by its id, derived from the to-do's UID) and Appointment is not used.
+	Task *Task
+	// CancelOnly marks an occurrence the calendar took out of a series
+	// (EXDATE, or a cancelled RECURRENCE-ID): an appointment already imported
+	// for it is cancelled, and none is created.
+	CancelOnly bool
+
 	nameFound string // the client name found in the summary
 }
 
@@ -31,6 +40,10 @@ type EventResult struct {
 	MatchedBy     string `json:"matched_by,omitempty"` // link, email or name
 	Err           error  `json:"-"`
 }
+
+// ImportExcluded is the action of a CancelOnly event with no appointment to
+// cancel: nothing was written.
+const ImportExcluded = "excluded"
 
 // ImportUnlinked is the action of an event no client was found for, left out
 // unless EventImportOptions.Unlinked is set.
@@ -61,6 +74,20 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 				return err
 			}
 			ev := &events[i]
+			if ev.CancelOnly {
+				action, err := t.cancelImportedAppointment(ev.Appointment.ID)
+				if err != nil {
+					return err
+				}
+				results[i] = EventResult{Action: action, AppointmentID: ev.Appointment.ID}
+				continue
+			}
+			if ev.Task != nil {
+				if results[i], err = t.importTask(ev, &names, opt); err != nil {
+					return err
+				}
+				continue
+			}
 			a := ev.Appointment
 			if err := s.checkImportedAppointment(&a); err != nil {
 				results[i] = EventResult{Action: ImportRejected, Err: err}
@@ -273,4 +300,87 @@ func (t *txn) displayName(id string) (string, error) {
 		display = strings.TrimSpace(given + " " + family)
 	}
 	return display, nil
+}
+
+// cancelImportedAppointment cancels the appointment of an occurrence taken
+// out of a series, if it was imported before.
+func (t *txn) cancelImportedAppointment(id string) (string, error) {
+	cur, err := t.appointment(id)
+	if errors.Is(err, ErrNotFound) {
+		return ImportExcluded, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if cur.Status == "cancelled" {
+		return ImportUnchanged, nil
+	}
+	if _, err := t.put("appointment", id, fields{"status": "cancelled"}); err != nil {
+		return "", err
+	}
+	return ImportUpdated, nil
+}
+
+// importTask links a to-do to a client like an event and creates or updates
+// its task. A task done in Rapport stays done when the file says nothing of
+// it; its snooze is Rapport's own and never touched.
+func (t *txn) importTask(ev *ImportEvent, names *[]clientName, opt EventImportOptions) (EventResult, error) {
+	k := *ev.Task
+	k.Title = strings.TrimSpace(k.Title)
+	switch {
+	case k.ID == "":
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: no id", ErrInvalid)}, nil
+	case k.Title == "":
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: a title is needed", ErrInvalid)}, nil
+	case k.Due.IsZero() || k.Due.Year == 0 || !k.Due.valid():
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: no due date", ErrInvalid)}, nil
+	}
+	ev.Appointment.ContactID = k.ContactID
+	contact, by, err := t.linkEvent(ev, names)
+	if err != nil {
+		return EventResult{}, err
+	}
+	if contact == "" && !opt.Unlinked {
+		return EventResult{Action: ImportUnlinked}, nil
+	}
+	if contact != "" {
+		name := ev.nameFound
+		if by != "name" {
+			if name, err = t.displayName(contact); err != nil {
+				return EventResult{}, err
+			}
+		}
+		k.Title = stripName(k.Title, name)
+		if sfx := " — " + name; name != "" && len(k.Title) > len(sfx) && strings.HasSuffix(k.Title, sfx) {
+			k.Title = k.Title[:len(k.Title)-len(sfx)] // the export's "Title — Name"
+		}
+	}
+	var cur Task
+	var exists bool
+	cur, err = scanTask(t.QueryRowContext(t.ctx, "SELECT "+taskCols+" FROM task WHERE id = ? AND cl % 2 = 1", k.ID))
+	switch {
+	case err == nil:
+		exists = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return EventResult{}, err
+	}
+	f := fields{"contact_id": contact, "title": k.Title, "due": k.Due.String()}
+	switch {
+	case !exists:
+		f["done_at"], f["snoozed_until"] = formatTS(k.DoneAt), ""
+	case !k.DoneAt.IsZero() && cur.DoneAt.IsZero():
+		f["done_at"] = formatTS(k.DoneAt)
+	}
+	changed, err := t.put("task", k.ID, f)
+	if err != nil {
+		return EventResult{}, err
+	}
+	action := ImportUnchanged
+	switch {
+	case !exists:
+		action = ImportCreated
+	case changed:
+		action = ImportUpdated
+	}
+	return EventResult{Action: action, ContactID: contact, MatchedBy: by}, nil
 }
