@@ -68,7 +68,7 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 				err = fmt.Errorf("internal error: %v", p)
 			}
 		}()
-		var names []clientName
+		lc := &linkCache{byEmail: map[string][]string{}, display: map[string]string{}}
 		for i := range events {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -83,7 +83,7 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 				continue
 			}
 			if ev.Task != nil {
-				if results[i], err = t.importTask(ev, &names, opt); err != nil {
+				if results[i], err = t.importTask(ev, lc, opt); err != nil {
 					return err
 				}
 				continue
@@ -93,7 +93,7 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 				results[i] = EventResult{Action: ImportRejected, Err: err}
 				continue
 			}
-			contact, by, err := t.linkEvent(ev, &names)
+			contact, by, err := t.linkEvent(ev, lc)
 			if err != nil {
 				return err
 			}
@@ -105,7 +105,7 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 			if contact != "" {
 				name := ev.nameFound
 				if by != "name" {
-					if name, err = t.displayName(contact); err != nil {
+					if name, err = lc.displayName(t, contact); err != nil {
 						return err
 					}
 				}
@@ -138,8 +138,60 @@ func (s *Store) checkImportedAppointment(a *Appointment) error {
 
 type clientName struct{ id, name, display string }
 
+// linkCache keeps, for one file, what linking its events has read: the
+// clients' names, the clients of each e-mail address and display names.
+type linkCache struct {
+	names   []clientName
+	loaded  bool
+	byEmail map[string][]string // lower-case address -> live clients
+	display map[string]string
+}
+
+func (lc *linkCache) displayName(t *txn, id string) (string, error) {
+	if n, ok := lc.display[id]; ok {
+		return n, nil
+	}
+	n, err := t.displayName(id)
+	if err == nil {
+		lc.display[id] = n
+	}
+	return n, err
+}
+
+// emailClients gives the live clients with the address.
+func (lc *linkCache) emailClients(t *txn, address string) ([]string, error) {
+	key := strings.ToLower(strings.TrimSpace(address))
+	if ids, ok := lc.byEmail[key]; ok {
+		return ids, nil
+	}
+	st, err := t.prepared(`SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c ON c.id = e.contact_id
+			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(t.ctx, strings.TrimSpace(address))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	lc.byEmail[key] = ids
+	return ids, nil
+}
+
 // linkEvent finds the event's client.
-func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, error) {
+func (t *txn) linkEvent(ev *ImportEvent, lc *linkCache) (string, string, error) {
+	names := &lc.names
 	if id := ev.Appointment.ContactID; id != "" {
 		err := t.requireContact(id)
 		if err == nil {
@@ -151,22 +203,12 @@ func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, e
 	}
 	found := map[string]bool{}
 	for _, e := range ev.Emails {
-		rows, err := t.QueryContext(t.ctx, `SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c ON c.id = e.contact_id
-			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1`, strings.TrimSpace(e))
+		ids, err := lc.emailClients(t, e)
 		if err != nil {
 			return "", "", err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return "", "", err
-			}
+		for _, id := range ids {
 			found[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", "", err
 		}
 	}
 	if len(found) == 1 {
@@ -177,7 +219,8 @@ func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, e
 	if len(found) > 1 {
 		return "", "", nil // ambiguous: better unlinked than wrong
 	}
-	if *names == nil {
+	if !lc.loaded {
+		lc.loaded = true
 		rows, err := t.QueryContext(t.ctx, "SELECT id, display_name, given, family FROM contact WHERE cl % 2 = 1")
 		if err != nil {
 			return "", "", err
@@ -254,7 +297,7 @@ func stripName(purpose, name string) string {
 
 // putImportedAppointment creates or updates the appointment.
 func (t *txn) putImportedAppointment(a *Appointment) (string, error) {
-	cur, err := t.appointment(a.ID)
+	cur, err := t.importedAppointment(a.ID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err
@@ -324,7 +367,7 @@ func (t *txn) cancelImportedAppointment(id string) (string, error) {
 // importTask links a to-do to a client like an event and creates or updates
 // its task. A task done in Rapport stays done when the file says nothing of
 // it; its snooze is Rapport's own and never touched.
-func (t *txn) importTask(ev *ImportEvent, names *[]clientName, opt EventImportOptions) (EventResult, error) {
+func (t *txn) importTask(ev *ImportEvent, lc *linkCache, opt EventImportOptions) (EventResult, error) {
 	k := *ev.Task
 	k.Title = strings.TrimSpace(k.Title)
 	switch {
@@ -336,7 +379,7 @@ func (t *txn) importTask(ev *ImportEvent, names *[]clientName, opt EventImportOp
 		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: no due date", ErrInvalid)}, nil
 	}
 	ev.Appointment.ContactID = k.ContactID
-	contact, by, err := t.linkEvent(ev, names)
+	contact, by, err := t.linkEvent(ev, lc)
 	if err != nil {
 		return EventResult{}, err
 	}
@@ -346,7 +389,7 @@ func (t *txn) importTask(ev *ImportEvent, names *[]clientName, opt EventImportOp
 	if contact != "" {
 		name := ev.nameFound
 		if by != "name" {
-			if name, err = t.displayName(contact); err != nil {
+			if name, err = lc.displayName(t, contact); err != nil {
 				return EventResult{}, err
 			}
 		}
@@ -383,4 +426,18 @@ func (t *txn) importTask(ev *ImportEvent, names *[]clientName, opt EventImportOp
 		action = ImportUpdated
 	}
 	return EventResult{Action: action, ContactID: contact, MatchedBy: by}, nil
+}
+
+// importedAppointment is t.appointment through a statement prepared once per
+// import.
+func (t *txn) importedAppointment(id string) (Appointment, error) {
+	st, err := t.prepared("SELECT " + appointmentCols + " FROM appointment WHERE id = ? AND cl % 2 = 1")
+	if err != nil {
+		return Appointment{}, err
+	}
+	a, err := scanAppointment(st.QueryRowContext(t.ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("appointment %s: %w", id, ErrNotFound)
+	}
+	return a, err
 }
