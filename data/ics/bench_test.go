@@ -38,7 +38,10 @@ func calendarShop(n int) *data.ShopData {
 	}
 	kinds := []string{"birthday", "anniversary", "custom"}
 	for i := 0; i < n; i++ {
-		k := kinds[i%3]
+		k := kinds[1+i%2] // one birthday per client, the rest anniversaries and shop days
+		if i < clients {
+			k = kinds[0]
+		}
 		date := data.Date{Year: 1950 + r.IntN(70), Month: time.Month(1 + r.IntN(12)), Day: 1 + r.IntN(28)}
 		if i%17 == 0 && k != "custom" {
 			date.Year = 0 // year not known
