@@ -201,6 +201,45 @@ type Calendar struct {
 	Events    []*Component // every VEVENT
 	Todos     []*Component // every VTODO
 	Timezones map[string]*Component
+
+	ruled map[string]ruledZone // VTIMEZONEs with yearly rules, by TZID and year
+}
+
+type ruledZone struct {
+	loc *time.Location
+	zi  zoneInfo
+	ok  bool
+}
+
+// ruledZone reads an unknown zone by its VTIMEZONE's yearly rules: as the
+// IANA zone with the same offsets through that year when there is one, else
+// with the rules themselves, stored at the standard offset.
+func (cal *Calendar) ruledZone(tzid string, c *Component, year int) (*time.Location, zoneInfo, bool) {
+	key := tzid + "\x00" + strconv.Itoa(year)
+	if z, ok := cal.ruled[key]; ok {
+		return z.loc, z.zi, z.ok
+	}
+	z := ruledZone{}
+	if loc, ok := vtimezoneRules(c); ok {
+		z.ok = true
+		if name, ok := sameZone(loc, year); ok {
+			z.loc, _ = time.LoadLocation(name)
+			z.zi = zoneInfo{name: name, warnings: []string{fmt.Sprintf("unknown time zone %q: read as %s, which has the offsets of the file's VTIMEZONE", tzid, name)}}
+		} else {
+			off, _ := vtimezoneOffset(c)
+			store := etcZone(off)
+			if store == "" {
+				store = "UTC"
+			}
+			z.loc = loc
+			z.zi = zoneInfo{name: store, warnings: []string{fmt.Sprintf("unknown time zone %q: read with the summer-time rules of the file's VTIMEZONE, kept as %s", tzid, store)}}
+		}
+	}
+	if cal.ruled == nil {
+		cal.ruled = map[string]ruledZone{}
+	}
+	cal.ruled[key] = z
+	return z.loc, z.zi, z.ok
 }
 
 // Parse reads the lines of a calendar, tolerating a byte-order mark, LF or
@@ -647,7 +686,8 @@ func parseTime(p Property, cal *Calendar, local *time.Location) (time.Time, bool
 		}
 		return t, false, zoneInfo{name: "UTC"}, nil
 	}
-	loc, zi := resolveZone(p.Params["TZID"], cal, local)
+	year, _ := strconv.Atoi(v[:min(4, len(v))])
+	loc, zi := resolveZone(p.Params["TZID"], cal, local, year)
 	t, err := time.ParseInLocation("20060102T150405", v, loc)
 	if err != nil {
 		return t, false, zoneInfo{}, fmt.Errorf("bad date-time %q", v)
@@ -656,7 +696,7 @@ func parseTime(p Property, cal *Calendar, local *time.Location) (time.Time, bool
 }
 
 // resolveZone finds the location of a TZID.
-func resolveZone(tzid string, cal *Calendar, local *time.Location) (*time.Location, zoneInfo) {
+func resolveZone(tzid string, cal *Calendar, local *time.Location, year int) (*time.Location, zoneInfo) {
 	tzid = strings.TrimSpace(tzid)
 	if tzid == "" {
 		return local, zoneInfo{name: ianaName(local), warnings: []string{"floating time read in the local zone (" + local.String() + ")"}}
@@ -671,6 +711,9 @@ func resolveZone(tzid string, cal *Calendar, local *time.Location) (*time.Locati
 		}
 	}
 	if c := cal.Timezones[tzid]; c != nil {
+		if loc, zi, ok := cal.ruledZone(tzid, c, year); ok {
+			return loc, zi
+		}
 		if off, ok := vtimezoneOffset(c); ok {
 			etc := etcZone(off)
 			if loc, err := time.LoadLocation(etc); err == nil && etc != "" {

@@ -398,3 +398,81 @@ func TestWindowsZones(t *testing.T) {
 		t.Errorf("only %d Windows zones", len(windowsZoneTable))
 	}
 }
+
+func TestImportVTimezoneRules(t *testing.T) {
+	const cal = `BEGIN:VCALENDAR
+BEGIN:VTIMEZONE
+TZID:Customized Time Zone
+BEGIN:STANDARD
+DTSTART:16010101T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VTIMEZONE
+TZID:Made-up Summer Time
+BEGIN:STANDARD
+DTSTART:19701004T020000
+TZOFFSETFROM:+0600
+TZOFFSETTO:+0500
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700405T020000
+TZOFFSETFROM:+0500
+TZOFFSETTO:+0600
+RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:custom-berlin
+DTSTART;TZID="Customized Time Zone":20260322T100000
+DURATION:PT1H
+RRULE:FREQ=WEEKLY;COUNT=2
+SUMMARY:Anna Keller: fitting
+END:VEVENT
+BEGIN:VEVENT
+UID:made-up
+DTSTART;TZID=Made-up Summer Time:20260601T100000
+DURATION:PT1H
+RDATE;TZID=Made-up Summer Time:20261201T100000
+SUMMARY:Anna Keller: call
+END:VEVENT
+END:VCALENDAR
+`
+	s := fixture(t)
+	im := &Importer{Store: s, Local: time.UTC}
+	r := vcf.NewReport(false)
+	if err := im.Import(context.Background(), "rules.ics", []byte(cal), r); err != nil || r.Created != 4 {
+		t.Fatalf("%v %+v", err, r)
+	}
+	var got []string
+	list, _ := s.ContactAppointments(context.Background(), anna)
+	for _, a := range list {
+		if a.Purpose == "fitting" || a.Purpose == "call" {
+			got = append(got, a.Purpose+" "+a.TZ+" "+a.Start.UTC().Format("2006-01-02 15:04Z"))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"call Etc/GMT-5 2026-06-01 04:00Z", // +06:00 in summer
+		"call Etc/GMT-5 2026-12-01 05:00Z",
+		"fitting Europe/Berlin 2026-03-22 09:00Z", // before the change on Mar 29
+		"fitting Europe/Berlin 2026-03-29 08:00Z", // after it, still 10:00
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, w := range []string{`"Customized Time Zone": read as Europe/Berlin`, `"Made-up Summer Time": read with the summer-time rules of the file's VTIMEZONE, kept as Etc/GMT-5`} {
+		if !hasWarning(r, 0, w) {
+			t.Errorf("no warning %q in %v", w, r.Warnings)
+		}
+	}
+}
