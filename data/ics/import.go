@@ -223,7 +223,7 @@ func (cal *Calendar) ruledZone(tzid string, c *Component, year int) (*time.Locat
 	if loc, ok := vtimezoneRules(c); ok {
 		z.ok = true
 		if name, ok := sameZone(loc, year); ok {
-			z.loc, _ = time.LoadLocation(name)
+			z.loc, _ = loadZone(name)
 			z.zi = zoneInfo{name: name, warnings: []string{fmt.Sprintf("unknown time zone %q: read as %s, which has the offsets of the file's VTIMEZONE", tzid, name)}}
 		} else {
 			off, _ := vtimezoneOffset(c)
@@ -706,7 +706,7 @@ func resolveZone(tzid string, cal *Calendar, local *time.Location, year int) (*t
 		name = n
 	}
 	if name != "Local" {
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := loadZone(name); err == nil {
 			return loc, zoneInfo{name: name}
 		}
 	}
@@ -716,7 +716,7 @@ func resolveZone(tzid string, cal *Calendar, local *time.Location, year int) (*t
 		}
 		if off, ok := vtimezoneOffset(c); ok {
 			etc := etcZone(off)
-			if loc, err := time.LoadLocation(etc); err == nil && etc != "" {
+			if loc, err := loadZone(etc); err == nil && etc != "" {
 				return loc, zoneInfo{name: etc, warnings: []string{fmt.Sprintf("unknown time zone %q: read at the file's VTIMEZONE offset %s (%s), without daylight-saving changes", tzid, offset(off), etc)}}
 			}
 			loc := time.FixedZone(offset(off), off)
@@ -732,7 +732,7 @@ func ianaName(loc *time.Location) string {
 	if n == "Local" || n == "" {
 		return "UTC"
 	}
-	if _, err := time.LoadLocation(n); err != nil {
+	if _, err := loadZone(n); err != nil {
 		return "UTC"
 	}
 	return n

@@ -62,7 +62,7 @@ func convertTodo(c *Component, cal *Calendar, local *time.Location) (Event, []vc
 		return ev, ws
 	}
 	if !isDate {
-		if loc, err := time.LoadLocation(zi.name); err == nil {
+		if loc, err := loadZone(zi.name); err == nil {
 			t = t.In(loc)
 		}
 	}

@@ -176,7 +176,7 @@ next:
 			continue
 		}
 		seen[z.iana] = true
-		cand, err := time.LoadLocation(z.iana)
+		cand, err := loadZone(z.iana)
 		if err != nil {
 			continue
 		}
