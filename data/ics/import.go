@@ -488,7 +488,7 @@ func excluded(results []data.EventResult) int {
 func (im *Importer) read(cal *Calendar, local *time.Location) ([]Event, []vcf.Warning) {
 	var warnings []vcf.Warning
 	now := im.now()
-	win := window{from: now.Add(-RecurBack), to: now.Add(RecurAhead)}
+	win := window{from: now.Add(-RecurBack), to: now.Add(RecurAhead), spent: new(time.Duration)}
 	converted := make([]Event, 0, len(cal.Events))
 	masters := map[string]bool{}    // UIDs of the series in the file
 	overridden := map[string]bool{} // ids of the occurrences the file overrides

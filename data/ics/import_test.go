@@ -3,6 +3,7 @@ package ics
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -474,5 +475,31 @@ END:VCALENDAR
 		if !hasWarning(r, 0, w) {
 			t.Errorf("no warning %q in %v", w, r.Warnings)
 		}
+	}
+}
+
+func TestImportRuleBudget(t *testing.T) {
+	defer func(b time.Duration) { ruleBudget = b }(ruleBudget)
+	ruleBudget = 300 * time.Millisecond
+	var b strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&b, "BEGIN:VEVENT\nUID:never-%d\nDTSTART:20260101T100000Z\nRRULE:FREQ=DAILY;BYSETPOS=5\nSUMMARY:x\nEND:VEVENT\n", i)
+	}
+	im := &Importer{Now: func() time.Time { return fixedNow }}
+	cal, _ := Parse([]byte(b.String()))
+	start := time.Now()
+	evs, ws := im.read(cal, time.UTC)
+	if took := time.Since(start); took > ruleBudget+2*time.Second {
+		t.Errorf("60 rules that never match took %v", took)
+	}
+	if len(evs) != 60 {
+		t.Errorf("%d events, want each series' first occurrence", len(evs))
+	}
+	found := false
+	for _, w := range ws {
+		found = found || strings.Contains(w.Message, "the file's rules took more than")
+	}
+	if !found {
+		t.Errorf("no warning about the budget in %v", ws)
 	}
 }

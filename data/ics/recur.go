@@ -38,7 +38,17 @@ const (
 // before the window opens are stepped through too.
 const maxRuleSteps = 200_000
 
-type window struct{ from, to time.Time }
+// ruleBudget bounds the time one file's rules may take. A rule that can
+// never match (the 30th of February, every day) makes the library search
+// every year up to 9999, which takes a good part of a second; past the budget
+// the remaining series come in as their first occurrence, each with a
+// warning. Real calendars' rules take microseconds each.
+var ruleBudget = 10 * time.Second
+
+type window struct {
+	from, to time.Time
+	spent    *time.Duration // time the file's rules have taken so far
+}
 
 // occurrences computes the starts of a recurring event's occurrences in the
 // window, and those taken out (EXDATE) that fall in it. It reports whether
@@ -50,7 +60,16 @@ func occurrences(c *Component, cal *Calendar, local *time.Location, start time.T
 		switch p.Name {
 		case "RRULE":
 			recurs = true
-			for _, t := range ruleStarts(p, start, allDay, win, warn) {
+			if win.spent != nil && *win.spent > ruleBudget {
+				warn(p.Line, "RRULE", fmt.Sprintf("the file's rules took more than %v: this one is not expanded, its first occurrence is imported", ruleBudget))
+				continue
+			}
+			t0 := time.Now()
+			got := ruleStarts(p, start, allDay, win, warn)
+			if win.spent != nil {
+				*win.spent += time.Since(t0)
+			}
+			for _, t := range got {
 				add(t)
 			}
 		case "RDATE":
@@ -103,7 +122,14 @@ func occurrences(c *Component, cal *Calendar, local *time.Location, start time.T
 }
 
 // ruleStarts gives the starts one RRULE yields up to the window's end.
-func ruleStarts(p Property, start time.Time, allDay bool, win window, warn func(int, string, string)) []time.Time {
+func ruleStarts(p Property, start time.Time, allDay bool, win window, warn func(int, string, string)) (out []time.Time) {
+	defer func() {
+		// A rule the library cannot follow costs its occurrences, not the file.
+		if x := recover(); x != nil {
+			warn(p.Line, "RRULE", fmt.Sprintf("rule %q could not be expanded (%v): first occurrence imported", clip(p.Value), x))
+			out = nil
+		}
+	}()
 	v := strings.TrimSpace(p.Value)
 	if strings.Contains(v, `\;`) {
 		warn(p.Line, "RRULE", "escaped semicolons in the rule read as separators")
@@ -132,7 +158,6 @@ func ruleStarts(p Property, start time.Time, allDay bool, win window, warn func(
 		warn(p.Line, "RRULE", fmt.Sprintf("rule %q not understood (%v): not expanded", clip(p.Value), err))
 		return nil
 	}
-	var out []time.Time
 	next := r.Iterator()
 	for steps := 0; ; steps++ {
 		t, ok := next()
