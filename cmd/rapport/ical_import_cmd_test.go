@@ -43,3 +43,23 @@ func TestImportICalendar(t *testing.T) {
 		t.Errorf("truncated file: exit %d, %+v", r.code, truncated)
 	}
 }
+
+func TestImportICalendarRecurringAndToDos(t *testing.T) {
+	s := newShop(t)
+	s.anna()
+	s.id("contact", "add", "--given", "Bob", "--family", "Tanaka")
+	rep, r := s.importJSON(filepath.Join(icsFixtures, "import_recur.ics"))
+	if r.code != 0 || rep.Created < 1000 || rep.Rejected != 1 {
+		t.Fatalf("import: exit %d, %d created, %d rejected (stderr %q)", r.code, rep.Created, rep.Rejected, r.err)
+	}
+	r = s.run("task", "list")
+	for _, want := range []string{"Call Anna Keller about the hem", "2026-03-20"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("task list lacks %q:\n%s", want, r.out)
+		}
+	}
+	again, r := s.importJSON(filepath.Join(icsFixtures, "import_recur.ics"))
+	if r.code != 0 || again.Created != 0 || again.Updated != 0 {
+		t.Errorf("re-import: exit %d, %d created, %d updated", r.code, again.Created, again.Updated)
+	}
+}

@@ -379,6 +379,8 @@ func TestWindowsZones(t *testing.T) {
 		{"Canberra, Melbourne, Sydney", "Australia/Sydney"},
 		{"(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"},
 		{"UTC", "Etc/UTC"},
+		{"(GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "Europe/Berlin"},
+		{"(GMT+01:00) Nowhere", ""},
 		{"Nowhere Standard Time", ""},
 	} {
 		if got, _ := windowsZone(tc.in); got != tc.want {

@@ -169,8 +169,17 @@ var windowsZoneIndex = func() map[string]string {
 
 // windowsZone gives the IANA name of a Windows zone name ("W. Europe
 // Standard Time") or display name ("(UTC+01:00) Amsterdam, Berlin, Bern,
-// Rome, Stockholm, Vienna", with or without the offset), in any case.
+// Rome, Stockholm, Vienna", with or without the offset, which older versions
+// write as "(GMT+01:00)"), in any case.
 func windowsZone(name string) (string, bool) {
-	n, ok := windowsZoneIndex[strings.ToLower(strings.TrimSpace(name))]
-	return n, ok
+	key := strings.ToLower(strings.TrimSpace(name))
+	if n, ok := windowsZoneIndex[key]; ok {
+		return n, true
+	}
+	// Older versions write "(GMT+01:00) Amsterdam, Berlin, ...".
+	if _, place, ok := strings.Cut(key, ") "); ok && strings.HasPrefix(key, "(") {
+		n, ok := windowsZoneIndex[place]
+		return n, ok
+	}
+	return "", false
 }
