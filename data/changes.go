@@ -106,6 +106,42 @@ type txn struct {
 	s       *Store
 	touched map[string]bool
 	hlc     uint64
+	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
+}
+
+// maxCachedStmts bounds the statements a transaction keeps prepared: the
+// UPDATEs of put vary with the fields changed.
+const maxCachedStmts = 64
+
+// prepared gives the statement for q, prepared on the transaction the first
+// time: the driver would otherwise parse the same SQL again for every row,
+// which is a third of the time of a large import. The statements close with
+// the transaction.
+func (t *txn) prepared(q string) (*sql.Stmt, error) {
+	if st := t.stmts[q]; st != nil {
+		return st, nil
+	}
+	st, err := t.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	if len(t.stmts) < maxCachedStmts {
+		t.stmts[q] = st
+	}
+	return st, nil
+}
+
+// execPrepared runs q through prepared.
+func (t *txn) execPrepared(q string, args ...any) error {
+	st, err := t.prepared(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(t.ctx, args...)
+	return err
 }
 
 // write runs fn in one transaction and commits it with the derived data of
@@ -247,7 +283,11 @@ func (t *txn) readRow(ts *tableSpec, id string, cols []string) (cl int64, rowSta
 		}
 		dest[2+i] = raw[i]
 	}
-	err = t.QueryRowContext(t.ctx, "SELECT "+sel+" FROM "+ts.name+" WHERE id = ?", id).Scan(dest...)
+	st, err := t.prepared("SELECT " + sel + " FROM " + ts.name + " WHERE id = ?")
+	if err != nil {
+		return 0, "", nil, false, fmt.Errorf("read %s %s: %w", ts.name, id, err)
+	}
+	err = st.QueryRowContext(t.ctx, id).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil, false, nil
 	}
@@ -291,9 +331,8 @@ func (t *txn) record(op Op) error {
 			return err
 		}
 	}
-	_, err := t.ExecContext(t.ctx, "INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES(?, ?, ?, ?, ?, ?)",
+	return t.execPrepared("INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES(?, ?, ?, ?, ?, ?)",
 		op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON))
-	return err
 }
 
 // put creates the row or changes the given fields of it, recording one
@@ -335,12 +374,12 @@ func (t *txn) put(table, id string, f fields) (bool, error) {
 	for _, c := range keys(changed) {
 		set += ", " + c + " = ?"
 		args = append(args, sqlValue(ts, c, changed[c]))
-		if _, err := t.ExecContext(t.ctx, "INSERT INTO sync_field_stamp(tbl, row_id, field, stamp) VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET stamp = excluded.stamp", table, id, c, st); err != nil {
+		if err := t.execPrepared("INSERT INTO sync_field_stamp(tbl, row_id, field, stamp) VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET stamp = excluded.stamp", table, id, c, st); err != nil {
 			return false, err
 		}
 	}
 	args = append(args, id)
-	if _, err := t.ExecContext(t.ctx, "UPDATE "+table+" SET "+set+" WHERE id = ?", args...); err != nil {
+	if err := t.execPrepared("UPDATE "+table+" SET "+set+" WHERE id = ?", args...); err != nil {
 		return false, fmt.Errorf("update %s %s: %w", table, id, err)
 	}
 	return true, t.record(op)
@@ -355,7 +394,7 @@ func (t *txn) insert(ts *tableSpec, id string, f fields) error {
 		marks += ", ?"
 		args = append(args, sqlValue(ts, c, f[c]))
 	}
-	if _, err := t.ExecContext(t.ctx, "INSERT INTO "+ts.name+"("+cols+") VALUES("+marks+")", args...); err != nil {
+	if err := t.execPrepared("INSERT INTO "+ts.name+"("+cols+") VALUES("+marks+")", args...); err != nil {
 		return fmt.Errorf("insert %s: %w", ts.name, err)
 	}
 	_, _, all, _, err := t.readRow(ts, id, ts.order)
@@ -363,7 +402,7 @@ func (t *txn) insert(ts *tableSpec, id string, f fields) error {
 		return err
 	}
 	op := t.newOp(ts.name, id, 1, all)
-	if _, err := t.ExecContext(t.ctx, "UPDATE "+ts.name+" SET stamp = ? WHERE id = ?", op.stamp(), id); err != nil {
+	if err := t.execPrepared("UPDATE "+ts.name+" SET stamp = ? WHERE id = ?", op.stamp(), id); err != nil {
 		return err
 	}
 	return t.record(op)

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,6 +21,14 @@ type ImportEvent struct {
 	Emails      []string // attendee and organiser e-mail addresses
 	Summary     string   // the event's summary, searched for a client's name
 
+	// Task, when set, makes the item a to-do: the task is created or updated
+	// (by its id, derived from the to-do's UID) and Appointment is not used.
+	Task *Task
+	// CancelOnly marks an occurrence the calendar took out of a series
+	// (EXDATE, or a cancelled RECURRENCE-ID): an appointment already imported
+	// for it is cancelled, and none is created.
+	CancelOnly bool
+
 	nameFound string // the client name found in the summary
 }
 
@@ -31,6 +40,10 @@ type EventResult struct {
 	MatchedBy     string `json:"matched_by,omitempty"` // link, email or name
 	Err           error  `json:"-"`
 }
+
+// ImportExcluded is the action of a CancelOnly event with no appointment to
+// cancel: nothing was written.
+const ImportExcluded = "excluded"
 
 // ImportUnlinked is the action of an event no client was found for, left out
 // unless EventImportOptions.Unlinked is set.
@@ -55,18 +68,32 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 				err = fmt.Errorf("internal error: %v", p)
 			}
 		}()
-		var names []clientName
+		lc := &linkCache{byEmail: map[string][]string{}, display: map[string]string{}}
 		for i := range events {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			ev := &events[i]
+			if ev.CancelOnly {
+				action, err := t.cancelImportedAppointment(ev.Appointment.ID)
+				if err != nil {
+					return err
+				}
+				results[i] = EventResult{Action: action, AppointmentID: ev.Appointment.ID}
+				continue
+			}
+			if ev.Task != nil {
+				if results[i], err = t.importTask(ev, lc, opt); err != nil {
+					return err
+				}
+				continue
+			}
 			a := ev.Appointment
 			if err := s.checkImportedAppointment(&a); err != nil {
 				results[i] = EventResult{Action: ImportRejected, Err: err}
 				continue
 			}
-			contact, by, err := t.linkEvent(ev, &names)
+			contact, by, err := t.linkEvent(ev, lc)
 			if err != nil {
 				return err
 			}
@@ -78,7 +105,7 @@ func (s *Store) ImportAppointments(ctx context.Context, events []ImportEvent, op
 			if contact != "" {
 				name := ev.nameFound
 				if by != "name" {
-					if name, err = t.displayName(contact); err != nil {
+					if name, err = lc.displayName(t, contact); err != nil {
 						return err
 					}
 				}
@@ -111,8 +138,60 @@ func (s *Store) checkImportedAppointment(a *Appointment) error {
 
 type clientName struct{ id, name, display string }
 
+// linkCache keeps, for one file, what linking its events has read: the
+// clients' names, the clients of each e-mail address and display names.
+type linkCache struct {
+	names   []clientName
+	loaded  bool
+	byEmail map[string][]string // lower-case address -> live clients
+	display map[string]string
+}
+
+func (lc *linkCache) displayName(t *txn, id string) (string, error) {
+	if n, ok := lc.display[id]; ok {
+		return n, nil
+	}
+	n, err := t.displayName(id)
+	if err == nil {
+		lc.display[id] = n
+	}
+	return n, err
+}
+
+// emailClients gives the live clients with the address.
+func (lc *linkCache) emailClients(t *txn, address string) ([]string, error) {
+	key := strings.ToLower(strings.TrimSpace(address))
+	if ids, ok := lc.byEmail[key]; ok {
+		return ids, nil
+	}
+	st, err := t.prepared(`SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c ON c.id = e.contact_id
+			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(t.ctx, strings.TrimSpace(address))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	lc.byEmail[key] = ids
+	return ids, nil
+}
+
 // linkEvent finds the event's client.
-func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, error) {
+func (t *txn) linkEvent(ev *ImportEvent, lc *linkCache) (string, string, error) {
+	names := &lc.names
 	if id := ev.Appointment.ContactID; id != "" {
 		err := t.requireContact(id)
 		if err == nil {
@@ -124,22 +203,12 @@ func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, e
 	}
 	found := map[string]bool{}
 	for _, e := range ev.Emails {
-		rows, err := t.QueryContext(t.ctx, `SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c ON c.id = e.contact_id
-			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1`, strings.TrimSpace(e))
+		ids, err := lc.emailClients(t, e)
 		if err != nil {
 			return "", "", err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return "", "", err
-			}
+		for _, id := range ids {
 			found[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", "", err
 		}
 	}
 	if len(found) == 1 {
@@ -150,7 +219,8 @@ func (t *txn) linkEvent(ev *ImportEvent, names *[]clientName) (string, string, e
 	if len(found) > 1 {
 		return "", "", nil // ambiguous: better unlinked than wrong
 	}
-	if *names == nil {
+	if !lc.loaded {
+		lc.loaded = true
 		rows, err := t.QueryContext(t.ctx, "SELECT id, display_name, given, family FROM contact WHERE cl % 2 = 1")
 		if err != nil {
 			return "", "", err
@@ -227,7 +297,7 @@ func stripName(purpose, name string) string {
 
 // putImportedAppointment creates or updates the appointment.
 func (t *txn) putImportedAppointment(a *Appointment) (string, error) {
-	cur, err := t.appointment(a.ID)
+	cur, err := t.importedAppointment(a.ID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err
@@ -273,4 +343,101 @@ func (t *txn) displayName(id string) (string, error) {
 		display = strings.TrimSpace(given + " " + family)
 	}
 	return display, nil
+}
+
+// cancelImportedAppointment cancels the appointment of an occurrence taken
+// out of a series, if it was imported before.
+func (t *txn) cancelImportedAppointment(id string) (string, error) {
+	cur, err := t.appointment(id)
+	if errors.Is(err, ErrNotFound) {
+		return ImportExcluded, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if cur.Status == "cancelled" {
+		return ImportUnchanged, nil
+	}
+	if _, err := t.put("appointment", id, fields{"status": "cancelled"}); err != nil {
+		return "", err
+	}
+	return ImportUpdated, nil
+}
+
+// importTask links a to-do to a client like an event and creates or updates
+// its task. A task done in Rapport stays done when the file says nothing of
+// it; its snooze is Rapport's own and never touched.
+func (t *txn) importTask(ev *ImportEvent, lc *linkCache, opt EventImportOptions) (EventResult, error) {
+	k := *ev.Task
+	k.Title = strings.TrimSpace(k.Title)
+	switch {
+	case k.ID == "":
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: no id", ErrInvalid)}, nil
+	case k.Title == "":
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: a title is needed", ErrInvalid)}, nil
+	case k.Due.IsZero() || k.Due.Year == 0 || !k.Due.valid():
+		return EventResult{Action: ImportRejected, Err: fmt.Errorf("%w task: no due date", ErrInvalid)}, nil
+	}
+	ev.Appointment.ContactID = k.ContactID
+	contact, by, err := t.linkEvent(ev, lc)
+	if err != nil {
+		return EventResult{}, err
+	}
+	if contact == "" && !opt.Unlinked {
+		return EventResult{Action: ImportUnlinked}, nil
+	}
+	if contact != "" {
+		name := ev.nameFound
+		if by != "name" {
+			if name, err = lc.displayName(t, contact); err != nil {
+				return EventResult{}, err
+			}
+		}
+		k.Title = stripName(k.Title, name)
+		if sfx := " — " + name; name != "" && len(k.Title) > len(sfx) && strings.HasSuffix(k.Title, sfx) {
+			k.Title = k.Title[:len(k.Title)-len(sfx)] // the export's "Title — Name"
+		}
+	}
+	var cur Task
+	var exists bool
+	cur, err = scanTask(t.QueryRowContext(t.ctx, "SELECT "+taskCols+" FROM task WHERE id = ? AND cl % 2 = 1", k.ID))
+	switch {
+	case err == nil:
+		exists = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return EventResult{}, err
+	}
+	f := fields{"contact_id": contact, "title": k.Title, "due": k.Due.String()}
+	switch {
+	case !exists:
+		f["done_at"], f["snoozed_until"] = formatTS(k.DoneAt), ""
+	case !k.DoneAt.IsZero() && cur.DoneAt.IsZero():
+		f["done_at"] = formatTS(k.DoneAt)
+	}
+	changed, err := t.put("task", k.ID, f)
+	if err != nil {
+		return EventResult{}, err
+	}
+	action := ImportUnchanged
+	switch {
+	case !exists:
+		action = ImportCreated
+	case changed:
+		action = ImportUpdated
+	}
+	return EventResult{Action: action, ContactID: contact, MatchedBy: by}, nil
+}
+
+// importedAppointment is t.appointment through a statement prepared once per
+// import.
+func (t *txn) importedAppointment(id string) (Appointment, error) {
+	st, err := t.prepared("SELECT " + appointmentCols + " FROM appointment WHERE id = ? AND cl % 2 = 1")
+	if err != nil {
+		return Appointment{}, err
+	}
+	a, err := scanAppointment(st.QueryRowContext(t.ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("appointment %s: %w", id, ErrNotFound)
+	}
+	return a, err
 }

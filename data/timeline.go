@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -386,7 +387,7 @@ func checkAppointment(a *Appointment) error {
 	if a.TZ == "" {
 		a.TZ = "UTC"
 	}
-	loc, err := time.LoadLocation(a.TZ)
+	loc, err := loadZone(a.TZ)
 	if err != nil {
 		return fmt.Errorf("%w time zone %q: want a name such as Europe/Paris", ErrInvalid, a.TZ)
 	}
@@ -457,7 +458,7 @@ func scanAppointment(r scanner) (Appointment, error) {
 	if err := r.Scan(&a.ID, &a.ContactID, &start, &end, &a.TZ, &a.AllDay, &a.Purpose, &a.Staff, &a.Status); err != nil {
 		return a, err
 	}
-	loc, err := time.LoadLocation(a.TZ)
+	loc, err := loadZone(a.TZ)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -683,4 +684,20 @@ func (s *Store) ContactTasks(ctx context.Context, contactID string) ([]Task, err
 		out = append(out, k)
 	}
 	return out, rows.Err()
+}
+
+// zones caches loaded locations: loading one parses its zone data, which
+// showed in imports of many appointments.
+var zones sync.Map // name -> *time.Location
+
+func loadZone(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, l)
+	return l, nil
 }

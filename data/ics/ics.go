@@ -138,7 +138,7 @@ func write(lw *lineWriter, cd *calendarData, o *Options) Stats {
 		if a.AllDay || a.TZ == "UTC" || a.TZ == "" {
 			continue
 		}
-		loc, err := time.LoadLocation(a.TZ)
+		loc, err := loadZone(a.TZ)
 		if err != nil {
 			continue
 		}
@@ -337,7 +337,7 @@ func writeAppt(lw *lineWriter, cd *calendarData, a *apptRow, locs map[string]*ti
 	loc := locs[a.TZ]
 	switch {
 	case a.AllDay:
-		zl, err := time.LoadLocation(a.TZ)
+		zl, err := loadZone(a.TZ)
 		if err != nil {
 			zl = time.UTC
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // zone names must resolve on Windows, which has no zone files
 
 	"github.com/google/uuid"
 
@@ -18,21 +19,23 @@ import (
 	"rapport/data/vcf"
 )
 
-// Import of .ics files: every VEVENT becomes an appointment.
+// Import of .ics files: every VEVENT becomes an appointment, one per
+// occurrence of a recurring event (see recur.go for the window), and every
+// VTODO a task.
 //
-// This first slice reads one occurrence per event: an RRULE, RDATE or EXDATE
-// is reported and the first occurrence (DTSTART) is imported. The
-// appointment's id is a name-based UUID of the event's UID and RECURRENCE-ID
-// (or, for an event Rapport exported, the id its UID carries), so importing
-// a file again updates the appointments it made. Times with a TZID are read
-// in that zone: an IANA name, a Windows name (windowsZones below), or else
-// the offset the file's own VTIMEZONE gives (TZOFFSETTO of its STANDARD
-// part) as a fixed zone, with a warning. Floating times are read in the
-// importer's Local zone, with a warning; all-day events (VALUE=DATE) stay
-// all-day, stored as whole UTC days.
+// The appointment's id is a name-based UUID of the event's UID and
+// RECURRENCE-ID, or of the UID and the occurrence's start for an occurrence
+// of a series (or, for an event Rapport exported, the id its UID carries), so
+// importing a file again updates the appointments it made. Times with a TZID
+// are read in that zone: an IANA name, a Windows name or Windows display name
+// (windows_zones.go), or else the offset the file's own VTIMEZONE gives
+// (TZOFFSETTO of its STANDARD part) as a fixed zone, with a warning. Floating
+// times are read in the importer's Local zone, with a warning; all-day events
+// (VALUE=DATE) stay all-day, stored as whole UTC days.
 //
-// The report is the vCard import's (package vcf): each event is a "card"
-// named by its summary, and events no client was found for are warnings.
+// The report is the vCard import's (package vcf): each appointment and task
+// is a "card" named by its summary, and those no client was found for are
+// warnings.
 
 // Importer reads iCalendar files into a store.
 type Importer struct {
@@ -40,6 +43,19 @@ type Importer struct {
 	DryRun   bool
 	Unlinked bool           // import events no client was found for
 	Local    *time.Location // zone of floating times; time.Local by default
+	// Now is the time recurring events are expanded around; the store's
+	// clock by default.
+	Now func() time.Time
+}
+
+func (im *Importer) now() time.Time {
+	switch {
+	case im.Now != nil:
+		return im.Now()
+	case im.Store != nil && im.Store.Now != nil:
+		return im.Store.Now()
+	}
+	return time.Now()
 }
 
 // ErrNotICalendar is returned for a file that holds no calendar events.
@@ -80,12 +96,8 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *vcf.Re
 		local = time.Local
 	}
 	cal, warnings := Parse(b)
-	var events []Event
-	for _, c := range cal.Events {
-		ev, ws := convert(c, cal, local)
-		warnings = append(warnings, ws...)
-		events = append(events, ev)
-	}
+	events, ws := im.read(cal, local)
+	warnings = append(warnings, ws...)
 	for i := range warnings {
 		warnings[i].File = name
 	}
@@ -97,7 +109,7 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *vcf.Re
 		return fail(fmt.Errorf("%w: no BEGIN:VCALENDAR found", ErrNotICalendar))
 	}
 	if len(events) == 0 {
-		return fail(fmt.Errorf("%w: the calendar holds no events (VEVENT)", ErrNotICalendar))
+		return fail(fmt.Errorf("%w: the calendar holds no events (VEVENT) or to-dos (VTODO)", ErrNotICalendar))
 	}
 	r.CardsRead += len(events)
 	in := make([]data.ImportEvent, 0, len(events))
@@ -125,6 +137,7 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *vcf.Re
 	for k, x := range results {
 		res[idx[k]] = x
 	}
+	r.CardsRead -= excluded(results)
 	for i, x := range res {
 		ev := &events[i]
 		cr := vcf.CardResult{File: name, Line: ev.Line, Name: ev.Summary, Action: x.Action, ContactID: x.ContactID, MatchedBy: x.MatchedBy}
@@ -143,10 +156,12 @@ func (im *Importer) Import(ctx context.Context, name string, b []byte, r *vcf.Re
 		case "skipped":
 			cr.Reason = ev.Skip
 			r.Warnings = append(r.Warnings, vcf.Warning{File: name, Line: ev.Line, Field: "VEVENT", Message: fmt.Sprintf("event %q is %s", ev.Summary, ev.Skip)})
+		case data.ImportExcluded:
+			continue // an occurrence taken out that was never imported
 		case data.ImportUnlinked:
 			cr.Reason = "no client found by e-mail or name"
-			r.Warnings = append(r.Warnings, vcf.Warning{File: name, Line: ev.Line, Field: "VEVENT",
-				Message: fmt.Sprintf("event %q is linked to no client (no attendee or organiser e-mail of a client, no unique client name in the summary); not imported, use --unlinked to import it", ev.Summary)})
+			r.Warnings = append(r.Warnings, vcf.Warning{File: name, Line: ev.Line, Field: ev.kind(),
+				Message: fmt.Sprintf("%s %q is linked to no client (no attendee or organiser e-mail of a client, no unique client name in the summary); not imported, use --unlinked to import it", ev.noun(), ev.Summary)})
 		}
 		r.Cards = append(r.Cards, cr)
 	}
@@ -159,6 +174,7 @@ type Property struct {
 	Params map[string]string // upper-case names; values unquoted
 	Value  string
 	Line   int
+	Quirk  string // what was wrong with the line but tolerated
 }
 
 // Component is a BEGIN/END block.
@@ -183,7 +199,47 @@ func (c *Component) Get(name string) (Property, bool) {
 type Calendar struct {
 	Calendar  bool         // a BEGIN:VCALENDAR was found
 	Events    []*Component // every VEVENT
+	Todos     []*Component // every VTODO
 	Timezones map[string]*Component
+
+	ruled map[string]ruledZone // VTIMEZONEs with yearly rules, by TZID and year
+}
+
+type ruledZone struct {
+	loc *time.Location
+	zi  zoneInfo
+	ok  bool
+}
+
+// ruledZone reads an unknown zone by its VTIMEZONE's yearly rules: as the
+// IANA zone with the same offsets through that year when there is one, else
+// with the rules themselves, stored at the standard offset.
+func (cal *Calendar) ruledZone(tzid string, c *Component, year int) (*time.Location, zoneInfo, bool) {
+	key := tzid + "\x00" + strconv.Itoa(year)
+	if z, ok := cal.ruled[key]; ok {
+		return z.loc, z.zi, z.ok
+	}
+	z := ruledZone{}
+	if loc, ok := vtimezoneRules(c); ok {
+		z.ok = true
+		if name, ok := sameZone(loc, year); ok {
+			z.loc, _ = loadZone(name)
+			z.zi = zoneInfo{name: name, warnings: []string{fmt.Sprintf("unknown time zone %q: read as %s, which has the offsets of the file's VTIMEZONE", tzid, name)}}
+		} else {
+			off, _ := vtimezoneOffset(c)
+			store := etcZone(off)
+			if store == "" {
+				store = "UTC"
+			}
+			z.loc = loc
+			z.zi = zoneInfo{name: store, warnings: []string{fmt.Sprintf("unknown time zone %q: read with the summer-time rules of the file's VTIMEZONE, kept as %s", tzid, store)}}
+		}
+	}
+	if cal.ruled == nil {
+		cal.ruled = map[string]ruledZone{}
+	}
+	cal.ruled[key] = z
+	return z.loc, z.zi, z.ok
 }
 
 // Parse reads the lines of a calendar, tolerating a byte-order mark, LF or
@@ -210,14 +266,24 @@ func Parse(b []byte) (*Calendar, []vcf.Warning) {
 		lines = append(lines, logical{l, i + 1})
 	}
 	var stack []*Component
-	done := false
+	done, trailing := false, false
 	for _, l := range lines {
 		if strings.TrimSpace(l.text) == "" {
 			continue
 		}
 		if done {
-			warn(l.line, "", "text after END:VCALENDAR ignored")
-			break
+			// Several calendars one after the other are all read (some
+			// programs concatenate their exports); anything else after the
+			// end is not.
+			if t := strings.ToUpper(strings.TrimSpace(l.text)); t == "BEGIN:VCALENDAR" || t == "BEGIN:VEVENT" || t == "BEGIN:VTODO" {
+				done = false
+			} else {
+				if !trailing {
+					warn(l.line, "", "text after END:VCALENDAR ignored")
+				}
+				trailing = true
+				continue
+			}
 		}
 		p, ok := parseLine(l.text)
 		if !ok {
@@ -227,6 +293,9 @@ func Parse(b []byte) (*Calendar, []vcf.Warning) {
 			continue
 		}
 		p.Line = l.line
+		if p.Quirk != "" {
+			warn(l.line, p.Name, p.Quirk)
+		}
 		switch p.Name {
 		case "BEGIN":
 			c := &Component{Name: strings.ToUpper(strings.TrimSpace(p.Value)), Line: l.line}
@@ -270,6 +339,19 @@ func Parse(b []byte) (*Calendar, []vcf.Warning) {
 		warn(stack[j].Line, stack[j].Name, fmt.Sprintf("the file ends inside %s (truncated?); what was read is kept", stack[j].Name))
 		finish(cal, stack[j])
 	}
+	for _, tz := range cal.Timezones {
+		for _, sub := range tz.Components {
+			for _, p := range sub.Props {
+				if p.Name != "TZOFFSETFROM" && p.Name != "TZOFFSETTO" {
+					continue
+				}
+				if _, ok := parseOffset(p.Value); !ok {
+					name, _ := tz.Get("TZID")
+					warn(p.Line, p.Name, fmt.Sprintf("bad offset %q in the VTIMEZONE of %q: ignored", p.Value, name.Value))
+				}
+			}
+		}
+	}
 	return cal, warnings
 }
 
@@ -278,6 +360,8 @@ func finish(cal *Calendar, c *Component) {
 	switch c.Name {
 	case "VEVENT":
 		cal.Events = append(cal.Events, c)
+	case "VTODO":
+		cal.Todos = append(cal.Todos, c)
 	case "VTIMEZONE":
 		if p, ok := c.Get("TZID"); ok {
 			cal.Timezones[p.Value] = c
@@ -304,6 +388,11 @@ func parseLine(s string) (Property, bool) {
 	p.Name = strings.ToUpper(s[:i])
 	for s[i] == ';' {
 		s = s[i+1:]
+		if len(s) > 0 && s[0] == ';' {
+			p.Quirk = "empty parameter (;;) ignored"
+			i = 0
+			continue
+		}
 		eq := strings.IndexByte(s, '=')
 		if eq <= 0 {
 			return p, false
@@ -358,12 +447,103 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// Event is one VEVENT read for import.
+// Event is one VEVENT (or one occurrence of it), or one VTODO, read for
+// import.
 type Event struct {
 	data.ImportEvent
 	Line int
 	Err  error  // the event cannot be imported
 	Skip string // why the event is left out on purpose
+
+	uid    string
+	hasRID bool // an override of one occurrence (RECURRENCE-ID)
+}
+
+func (ev *Event) kind() string {
+	if ev.Task != nil {
+		return "VTODO"
+	}
+	return "VEVENT"
+}
+
+func (ev *Event) noun() string {
+	if ev.Task != nil {
+		return "to-do"
+	}
+	return "event"
+}
+
+func excluded(results []data.EventResult) int {
+	n := 0
+	for _, x := range results {
+		if x.Action == data.ImportExcluded {
+			n++
+		}
+	}
+	return n
+}
+
+// read converts the calendar's events, expanding recurring ones, and its
+// to-dos.
+func (im *Importer) read(cal *Calendar, local *time.Location) ([]Event, []vcf.Warning) {
+	var warnings []vcf.Warning
+	now := im.now()
+	win := window{from: now.Add(-RecurBack), to: now.Add(RecurAhead), spent: new(time.Duration)}
+	converted := make([]Event, 0, len(cal.Events))
+	masters := map[string]bool{}    // UIDs of the series in the file
+	overridden := map[string]bool{} // ids of the occurrences the file overrides
+	for _, c := range cal.Events {
+		ev, ws := convert(c, cal, local)
+		warnings = append(warnings, ws...)
+		converted = append(converted, ev)
+		if ev.uid != "" && !ev.hasRID {
+			masters[ev.uid] = true
+		}
+		if ev.hasRID && ev.Err == nil {
+			overridden[ev.Appointment.ID] = true
+		}
+	}
+	var events []Event
+	for i, ev := range converted {
+		c := cal.Events[i]
+		if ev.hasRID && masters[ev.uid] && ev.Err == nil && ev.Appointment.Status == "cancelled" {
+			ev.CancelOnly = true // a cancelled occurrence of a series
+			events = append(events, ev)
+			continue
+		}
+		if ev.Err != nil || ev.Skip != "" || ev.hasRID || ev.uid == "" && !hasRecurrence(c) {
+			events = append(events, ev)
+			continue
+		}
+		out, ws, recurs := expand(ev, c, cal, local, win, ev.uid, overridden)
+		warnings = append(warnings, ws...)
+		if !recurs {
+			events = append(events, ev)
+			continue
+		}
+		events = append(events, out...)
+	}
+	for _, c := range cal.Todos {
+		ev, ws := convertTodo(c, cal, local)
+		warnings = append(warnings, ws...)
+		events = append(events, ev)
+	}
+	return events, warnings
+}
+
+func hasRecurrence(c *Component) bool {
+	for _, p := range c.Props {
+		if p.Name == "RRULE" || p.Name == "RDATE" {
+			return true
+		}
+	}
+	return false
+}
+
+// occurrenceID is the appointment id of the occurrence of a series that
+// starts (or, when moved, was to start) at t.
+func occurrenceID(uid string, t time.Time) string {
+	return uuid.NewSHA1(eventNamespace, []byte(uid+"\x00"+t.UTC().Format("20060102T150405Z"))).String()
 }
 
 var statusOf = map[string]string{"TENTATIVE": "booked", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
@@ -459,10 +639,6 @@ func convert(c *Component, cal *Calendar, local *time.Location) (Event, []vcf.Wa
 			} else if e := p.Params["EMAIL"]; e != "" {
 				ev.Emails = append(ev.Emails, e)
 			}
-		case "RRULE":
-			warn(p.Line, "RRULE", "RRULE not expanded; first occurrence imported")
-		case "RDATE", "EXDATE":
-			warn(p.Line, p.Name, p.Name+" not applied; first occurrence imported")
 		}
 	}
 	if cat, ok := c.Get("CATEGORIES"); ok && allDay && rapportUID.MatchString(uid) {
@@ -472,6 +648,7 @@ func convert(c *Component, cal *Calendar, local *time.Location) (Event, []vcf.Wa
 			ws = nil // nothing about it matters
 		}
 	}
+	ev.uid, ev.hasRID = uid, hasRID
 	switch m := rapportUID.FindStringSubmatch(uid); {
 	case m != nil && !hasRID:
 		a.ID = m[1]
@@ -509,7 +686,8 @@ func parseTime(p Property, cal *Calendar, local *time.Location) (time.Time, bool
 		}
 		return t, false, zoneInfo{name: "UTC"}, nil
 	}
-	loc, zi := resolveZone(p.Params["TZID"], cal, local)
+	year, _ := strconv.Atoi(v[:min(4, len(v))])
+	loc, zi := resolveZone(p.Params["TZID"], cal, local, year)
 	t, err := time.ParseInLocation("20060102T150405", v, loc)
 	if err != nil {
 		return t, false, zoneInfo{}, fmt.Errorf("bad date-time %q", v)
@@ -517,48 +695,28 @@ func parseTime(p Property, cal *Calendar, local *time.Location) (time.Time, bool
 	return t, false, zi, nil
 }
 
-// windowsZones maps common Windows zone names (CLDR windowsZones, territory
-// 001) to IANA names.
-var windowsZones = map[string]string{
-	"W. Europe Standard Time":        "Europe/Berlin",
-	"Romance Standard Time":          "Europe/Paris",
-	"GMT Standard Time":              "Europe/London",
-	"Central Europe Standard Time":   "Europe/Budapest",
-	"Central European Standard Time": "Europe/Warsaw",
-	"E. Europe Standard Time":        "Europe/Chisinau",
-	"FLE Standard Time":              "Europe/Kiev",
-	"Russian Standard Time":          "Europe/Moscow",
-	"Eastern Standard Time":          "America/New_York",
-	"Central Standard Time":          "America/Chicago",
-	"Mountain Standard Time":         "America/Denver",
-	"Pacific Standard Time":          "America/Los_Angeles",
-	"Tokyo Standard Time":            "Asia/Tokyo",
-	"China Standard Time":            "Asia/Shanghai",
-	"India Standard Time":            "Asia/Calcutta",
-	"AUS Eastern Standard Time":      "Australia/Sydney",
-	"UTC":                            "UTC",
-	"Greenwich Standard Time":        "Atlantic/Reykjavik",
-}
-
 // resolveZone finds the location of a TZID.
-func resolveZone(tzid string, cal *Calendar, local *time.Location) (*time.Location, zoneInfo) {
+func resolveZone(tzid string, cal *Calendar, local *time.Location, year int) (*time.Location, zoneInfo) {
 	tzid = strings.TrimSpace(tzid)
 	if tzid == "" {
 		return local, zoneInfo{name: ianaName(local), warnings: []string{"floating time read in the local zone (" + local.String() + ")"}}
 	}
 	name := strings.TrimPrefix(tzid, "/") // some writers prefix a "/"
-	if n, ok := windowsZones[name]; ok {
+	if n, ok := windowsZone(name); ok {
 		name = n
 	}
 	if name != "Local" {
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := loadZone(name); err == nil {
 			return loc, zoneInfo{name: name}
 		}
 	}
 	if c := cal.Timezones[tzid]; c != nil {
+		if loc, zi, ok := cal.ruledZone(tzid, c, year); ok {
+			return loc, zi
+		}
 		if off, ok := vtimezoneOffset(c); ok {
 			etc := etcZone(off)
-			if loc, err := time.LoadLocation(etc); err == nil && etc != "" {
+			if loc, err := loadZone(etc); err == nil && etc != "" {
 				return loc, zoneInfo{name: etc, warnings: []string{fmt.Sprintf("unknown time zone %q: read at the file's VTIMEZONE offset %s (%s), without daylight-saving changes", tzid, offset(off), etc)}}
 			}
 			loc := time.FixedZone(offset(off), off)
@@ -574,7 +732,7 @@ func ianaName(loc *time.Location) string {
 	if n == "Local" || n == "" {
 		return "UTC"
 	}
-	if _, err := time.LoadLocation(n); err != nil {
+	if _, err := loadZone(n); err != nil {
 		return "UTC"
 	}
 	return n
@@ -628,6 +786,9 @@ func parseOffset(v string) (int, bool) {
 			return 0, false
 		}
 		parts = append(parts, x)
+	}
+	if parts[0] > 23 || parts[1] > 59 || len(parts) == 3 && parts[2] > 59 {
+		return 0, false
 	}
 	n := parts[0]*3600 + parts[1]*60
 	if len(parts) == 3 {
