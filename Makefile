@@ -21,7 +21,10 @@ TARGET_OS ?= $(shell $(GO) env GOOS)
 # Fyne links against OpenGL and X11 through cgo; xvfb and xauth let the app be
 # run and looked at without a display (xvfb-run). python3-vobject is the
 # independent reader that the vCard export is tested against (data/vcf),
-# python3-icalendar the one for the iCalendar export (data/ics).
+# python3-icalendar the one for the iCalendar export (data/ics). Node and npm
+# run ical.js, the parser Thunderbird uses, as a second reader of both (pinned
+# in testdata/icaljs); they are looked for on PATH, not by package, since a
+# machine may have its own Node.
 SYSTEM_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth python3-vobject python3-icalendar
 
@@ -56,12 +59,18 @@ deps:
 		for p in $(SYSTEM_PACKAGES); do \
 			dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
 		done; \
+		command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+		command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 		if [ -n "$$missing" ]; then \
 			echo "installing missing system packages:$$missing"; \
 			sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 		fi; \
+	fi
+	@if [ ! -d testdata/icaljs/node_modules/ical.js ] || [ testdata/icaljs/package-lock.json -nt testdata/icaljs/node_modules/.package-lock.json ]; then \
+		echo "installing ical.js for the reader tests (npm ci in testdata/icaljs)"; \
+		npm ci --prefix testdata/icaljs --no-audit --no-fund --loglevel=error; \
 	fi
 	@if [ ! -x "$(STATICCHECK)" ]; then \
 		echo "installing staticcheck $(STATICCHECK_VERSION)"; \

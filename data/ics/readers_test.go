@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"rapport/data"
 )
 
 // icalendarScript prints what Python's icalendar (Debian python3-icalendar)
@@ -78,17 +80,26 @@ func TestPythonICalendar(t *testing.T) {
 	if err != nil {
 		t.Fatalf("icalendar: %v\n%s", err, out)
 	}
-	type event struct {
-		UID, Summary, Start, Due string
-		Days                     []string
-		Offset                   *int
-		Alarms                   []int
-	}
-	var evs []event
+	checkIndependentRead(t, s, "icalendar", out)
+}
+
+// readEvent is what an independent reader read of one event or to-do.
+type readEvent struct {
+	UID, Summary, Start, Due string
+	Days                     []string
+	Offset                   *int
+	Alarms                   []int
+}
+
+// checkIndependentRead checks what a reader printed (JSON, a list of
+// readEvent) of the export of fixture s.
+func checkIndependentRead(t *testing.T, s *data.Store, reader string, out []byte) {
+	t.Helper()
+	var evs []readEvent
 	if err := json.Unmarshal(out, &evs); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	got := map[string]event{}
+	got := map[string]readEvent{}
 	for _, e := range evs {
 		got[e.UID] = e
 	}
@@ -122,7 +133,7 @@ func TestPythonICalendar(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, ok := got[tc.uid]
 			if !ok {
-				t.Fatalf("icalendar did not read %s", tc.uid)
+				t.Fatalf("%s did not read %s", reader, tc.uid)
 			}
 			if len(e.Start) < len(tc.start) || e.Start[:len(tc.start)] != tc.start {
 				t.Errorf("start %s, want %s", e.Start, tc.start)

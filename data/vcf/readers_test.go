@@ -93,17 +93,7 @@ func TestIndependentReaders(t *testing.T) {
 				t.Fatalf("vobject read %d cards, want %d", len(got), len(entries))
 			}
 			for i, e := range entries {
-				want := readCard{FN: e.Contact.DisplayName, Emails: []string{}, Tels: []string{}}
-				for _, m := range e.Contact.Emails {
-					want.Emails = append(want.Emails, m.Address)
-				}
-				for _, p := range e.Contact.Phones {
-					want.Tels = append(want.Tels, p.Number)
-				}
-				if !e.Contact.Birthday.IsZero() {
-					line := formatDate("BDAY", e.Contact.Birthday, v, "")
-					want.BDay = line[strings.LastIndexByte(line, ':')+1:]
-				}
+				want := wantCard(e, v)
 				g := got[i]
 				if g.Emails == nil {
 					g.Emails = []string{}
@@ -117,4 +107,21 @@ func TestIndependentReaders(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantCard is what an independent reader should read from e written as
+// vCard version v; BDAY as Rapport writes it.
+func wantCard(e Entry, v string) readCard {
+	want := readCard{FN: e.Contact.DisplayName, Emails: []string{}, Tels: []string{}}
+	for _, m := range e.Contact.Emails {
+		want.Emails = append(want.Emails, m.Address)
+	}
+	for _, p := range e.Contact.Phones {
+		want.Tels = append(want.Tels, p.Number)
+	}
+	if !e.Contact.Birthday.IsZero() {
+		line := formatDate("BDAY", e.Contact.Birthday, v, "")
+		want.BDay = line[strings.LastIndexByte(line, ':')+1:]
+	}
+	return want
 }
