@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -15,7 +17,7 @@ import (
 
 func init() {
 	register("export ical", "rapport export ical [-o FILE] [--what dates,appointments,tasks] [--tag T] [--days N]", exportICal)
-	register("feed", "rapport feed --file PATH [--watch] [--what dates,appointments,tasks] [--tag T] [--days N]", feed)
+	register("feed", "rapport feed --file PATH [--watch | --keep] [--what dates,appointments,tasks] [--tag T] [--days N] | rapport feed [--off]", feed)
 }
 
 // icalFlags are the options export ical and feed share.
@@ -31,30 +33,33 @@ func (c *cli) icalFlags(name string) (*icalFlags, func() (ics.Options, error)) {
 		tag:  fs.String("tag", "", "only clients with this tag"),
 		days: fs.Int("days", 0, "only appointments from today to N days ahead and open tasks due by then (0: all)"),
 	}
-	return f, func() (ics.Options, error) {
-		var o ics.Options
-		for _, w := range strings.Split(*f.what, ",") {
-			switch strings.ToLower(strings.TrimSpace(w)) {
-			case "dates":
-				o.Dates = true
-			case "appointments":
-				o.Appointments = true
-			case "tasks":
-				o.Tasks = true
-			case "":
-			default:
-				return o, usageError{fmt.Sprintf("--what %q: want dates, appointments or tasks, comma-separated", w)}
-			}
+	return f, func() (ics.Options, error) { return icalOptions(*f.what, *f.tag, *f.days) }
+}
+
+// icalOptions reads the --what, --tag and --days of export ical and feed.
+func icalOptions(what, tag string, days int) (ics.Options, error) {
+	var o ics.Options
+	for _, w := range strings.Split(what, ",") {
+		switch strings.ToLower(strings.TrimSpace(w)) {
+		case "dates":
+			o.Dates = true
+		case "appointments":
+			o.Appointments = true
+		case "tasks":
+			o.Tasks = true
+		case "":
+		default:
+			return o, usageError{fmt.Sprintf("--what %q: want dates, appointments or tasks, comma-separated", w)}
 		}
-		if !o.Dates && !o.Appointments && !o.Tasks {
-			return o, usageError{"--what: nothing to export"}
-		}
-		if *f.days < 0 {
-			return o, usageError{"--days must not be negative"}
-		}
-		o.Tag, o.Days = *f.tag, *f.days
-		return o, nil
 	}
+	if !o.Dates && !o.Appointments && !o.Tasks {
+		return o, usageError{"--what: nothing to export"}
+	}
+	if days < 0 {
+		return o, usageError{"--days must not be negative"}
+	}
+	o.Tag, o.Days = tag, days
+	return o, nil
 }
 
 // exportICal writes important dates, appointments and tasks as iCalendar, to
@@ -121,13 +126,28 @@ var feedPoll, feedRefresh = 3 * time.Second, time.Minute
 // feed keeps an .ics file that calendar apps subscribe to: written once, or
 // with --watch rewritten whenever the data changes, until interrupted.
 func feed(c *cli, args []string) error {
-	_, opts := c.icalFlags("feed")
+	f, opts := c.icalFlags("feed")
 	file := c.fs.String("file", "", "the .ics file to keep up to date")
 	watch := c.fs.Bool("watch", false, "keep running and rewrite the file whenever the data changes")
+	keep := c.fs.Bool("keep", false, "save this feed as this computer's setting: the app keeps it up to date while it is open")
+	off := c.fs.Bool("off", false, "forget the saved feed")
 	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
+	if *off {
+		if err := c.open(); err != nil {
+			return err
+		}
+		if err := c.store.SetLocalSetting(c.ctx, feedSetting, ""); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stderr, "the app no longer keeps a calendar feed")
+		return nil
+	}
 	if *file == "" {
+		if !*keep && !*watch {
+			return c.showFeedSetting()
+		}
 		return usageError{"--file is needed"}
 	}
 	o, err := opts()
@@ -136,6 +156,17 @@ func feed(c *cli, args []string) error {
 	}
 	if err := c.open(); err != nil {
 		return err
+	}
+	if *keep {
+		abs, err := filepath.Abs(*file)
+		if err != nil {
+			return err
+		}
+		b, _ := json.Marshal(savedFeed{File: abs, What: *f.what, Tag: *f.tag, Days: *f.days})
+		if err := c.store.SetLocalSetting(c.ctx, feedSetting, string(b)); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "the app keeps %s up to date while it is open\n", abs)
 	}
 	if !*watch {
 		st, err := writeCalendar(c, *file, o, nil)
@@ -184,3 +215,50 @@ func watchFeed(ctx context.Context, c *cli, path string, o ics.Options) error {
 }
 
 func optionsAll() ics.Options { return ics.Options{Dates: true, Appointments: true, Tasks: true} }
+
+// feedSetting is the local setting that holds the feed the app keeps.
+const feedSetting = "calendar feed"
+
+// savedFeed is the feed the app keeps, as feed --keep saved it.
+type savedFeed struct {
+	File string `json:"file"`
+	What string `json:"what"`
+	Tag  string `json:"tag,omitempty"`
+	Days int    `json:"days,omitempty"`
+}
+
+// loadFeedSetting reads the saved feed, if there is one.
+func (c *cli) loadFeedSetting() (savedFeed, bool, error) {
+	v, ok, err := c.store.LocalSetting(c.ctx, feedSetting)
+	if err != nil || !ok {
+		return savedFeed{}, false, err
+	}
+	var f savedFeed
+	if err := json.Unmarshal([]byte(v), &f); err != nil {
+		return savedFeed{}, false, fmt.Errorf("the saved calendar feed setting is unreadable (%v); set it again with rapport feed --file PATH --keep", err)
+	}
+	return f, true, nil
+}
+
+func (c *cli) showFeedSetting() error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	f, ok, err := c.loadFeedSetting()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(c.stdout, "no calendar feed is kept; set one with rapport feed --file PATH --keep")
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "the app keeps %s up to date (%s", f.File, f.What)
+	if f.Tag != "" {
+		fmt.Fprintf(c.stdout, ", tag %s", f.Tag)
+	}
+	if f.Days > 0 {
+		fmt.Fprintf(c.stdout, ", %d days ahead", f.Days)
+	}
+	fmt.Fprintln(c.stdout, ")")
+	return nil
+}

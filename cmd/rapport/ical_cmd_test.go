@@ -61,8 +61,11 @@ func TestExportICal(t *testing.T) {
 			t.Errorf("export ical %v: exit %d, want 2", bad, r.code)
 		}
 	}
-	if r := s.run("feed"); r.code != 2 {
-		t.Errorf("feed without --file: exit %d, want 2", r.code)
+	// Plain feed shows the kept feed (TestKeptFeed); writing one needs a file.
+	for _, args := range [][]string{{"feed", "--watch"}, {"feed", "--keep"}} {
+		if r := s.run(args...); r.code != 2 {
+			t.Errorf("%v without --file: exit %d, want 2", args, r.code)
+		}
 	}
 }
 

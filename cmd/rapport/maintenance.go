@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -12,11 +13,29 @@ const backupCheckEvery = time.Hour
 
 // startMaintenance runs what the app does in the background while its
 // window is open, off the window's goroutines: the quick check of the
-// database at start, then the daily backup. It returns the function that
+// database at start, the daily backup, and the calendar feed if one is
+// kept (rapport feed --keep). It returns the function that
 // stops it and waits for work under way.
 func (c *cli) startMaintenance() (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(c.ctx)
+	if f, ok, err := c.loadFeedSetting(); err != nil {
+		fmt.Fprintln(c.stderr, "rapport:", err)
+	} else if ok {
+		o, err := icalOptions(f.What, f.Tag, f.Days)
+		if err != nil {
+			fmt.Fprintln(c.stderr, "rapport: the saved calendar feed:", err)
+		} else {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := watchFeed(ctx, c, f.File, o); err != nil {
+					fmt.Fprintln(c.stderr, "rapport: calendar feed:", err)
+				}
+			}()
+		}
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -42,6 +61,7 @@ func (c *cli) startMaintenance() (stop func()) {
 	}()
 	return func() {
 		close(done)
+		cancel()
 		wg.Wait()
 	}
 }
