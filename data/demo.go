@@ -41,6 +41,7 @@ func GenerateShop(seed int64, clients int, now time.Time) *ShopData {
 		now:    now.UTC().Truncate(time.Millisecond),
 		d:      &ShopData{},
 		locals: map[string]string{},
+		emails: map[string]bool{},
 	}
 	g.ids = demoIDs{ms: uint64(g.now.UnixMilli()) - 86_400_000, r: rand.New(rand.NewPCG(uint64(seed), 0x6964730000000000))}
 	g.berlin, _ = time.LoadLocation("Europe/Berlin")
@@ -78,6 +79,19 @@ type demoShop struct {
 	d      *ShopData
 	people []demoPerson
 	locals map[string]string // demoEmailLocal of the names seen
+	emails map[string]bool   // addresses given out: no two clients share one
+}
+
+// uniqueEmail gives local@domain, or local2@domain, local3@domain... when
+// another client has it already, as mail providers do. Two clients with one
+// address would be one person to a vCard import's matching.
+func (g *demoShop) uniqueEmail(local, domain string) string {
+	addr := local + "@" + domain
+	for n := 2; g.emails[addr]; n++ {
+		addr = local + strconv.Itoa(n) + "@" + domain
+	}
+	g.emails[addr] = true
+	return addr
 }
 
 // local is demoEmailLocal, remembered: the names come from short lists.
@@ -288,20 +302,20 @@ func (g *demoShop) contact(i, totalWeight int) {
 		default:
 			local = fam + strconv.Itoa(10+g.r.IntN(90))
 		}
-		if c.Given == "" {
-			local = "info"
-		}
 		domain := g.pick(l.domains)
 		if !p.abroad && g.chance(0.5) {
 			domain = g.pick(demoLocales[0].domains)
 		}
-		c.Emails = append(c.Emails, Email{ID: g.ids.next(), Address: local + "@" + domain, Label: "home", Preferred: true})
+		if c.Given == "" { // a company's account writes from its own domain
+			local, domain = "info", demoCompanyDomain(c.Organization)
+		}
+		c.Emails = append(c.Emails, Email{ID: g.ids.next(), Address: g.uniqueEmail(local, domain), Label: "home", Preferred: true})
 		if c.Organization != "" && g.chance(0.6) {
 			work := g.local(c.Given)
 			if work == "" {
 				work = "office"
 			}
-			c.Emails = append(c.Emails, Email{ID: g.ids.next(), Address: work + "@" + demoCompanyDomain(c.Organization), Label: "work"})
+			c.Emails = append(c.Emails, Email{ID: g.ids.next(), Address: g.uniqueEmail(work, demoCompanyDomain(c.Organization)), Label: "work"})
 		}
 	}
 	if g.chance(0.88) {

@@ -40,6 +40,7 @@ func TestGenerateShopLooksReal(t *testing.T) {
 	s := &Store{Region: "DE"}
 	var accented, phones, e164, feb29, noYear, photos int
 	ids := map[string]bool{}
+	emails := map[string]string{}
 	countries := map[string]bool{}
 	for i := range d.Contacts {
 		c := &d.Contacts[i]
@@ -47,6 +48,13 @@ func TestGenerateShopLooksReal(t *testing.T) {
 			t.Fatalf("contact id %s twice", c.ID)
 		}
 		ids[c.ID] = true
+		// A shared address would make two clients one to an import's matching.
+		for _, e := range c.Emails {
+			if other, ok := emails[e.Address]; ok {
+				t.Fatalf("%s is the address of clients %s and %s", e.Address, other, c.ID)
+			}
+			emails[e.Address] = c.ID
+		}
 		if err := s.prepareContact(c); err != nil {
 			t.Fatalf("contact %d %+v: %v", i, c, err)
 		}
