@@ -354,8 +354,15 @@ type importRun struct {
 
 // pendContact is what matching needs of a buffered contact, as stored.
 type pendContact struct {
-	id, display, source string
-	bday                Date
+	id, uid, display, source string
+	bday                     Date
+}
+
+// sameFileStranger tells whether a buffered contact and a card are two people
+// by the file's own word: both carry a UID and the UIDs differ. Names and
+// birthdays repeat in a large client book; an address book's UIDs do not.
+func (p pendContact) sameFileStranger(uid string) bool {
+	return uid != "" && p.uid != "" && p.uid != uid
 }
 
 func nameKey(family, given string) string {
@@ -459,7 +466,7 @@ func (run *importRun) buffer(t *txn, c Contact, card *ImportCard) (ImportResult,
 	// The values as stored (see tableSpec.normalise).
 	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 	i := len(run.pend)
-	run.pend = append(run.pend, pendContact{id: c.ID, display: v(c.DisplayName), source: v(c.Source), bday: c.Birthday})
+	run.pend = append(run.pend, pendContact{id: c.ID, uid: v(uid), display: v(c.DisplayName), source: v(c.Source), bday: c.Birthday})
 	first := func(m map[string]int, k string) {
 		if _, ok := m[k]; !ok {
 			m[k] = i
@@ -735,14 +742,19 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 	if !c.Birthday.IsZero() && (c.Given != "" || c.Family != "") {
 		id, err = one(`SELECT id FROM contact WHERE family = ? COLLATE NOCASE AND given = ? COLLATE NOCASE
 			AND bday_month = ? AND bday_day = ? AND (bday_year = ? OR bday_year = 0 OR ? = 0)
+			AND NOT (? <> '' AND uid <> '' AND uid <> ? AND source = ?)
 			AND cl % 2 = 1 AND merged_into = '' ORDER BY rowid LIMIT 1`,
-			c.Family, c.Given, int(c.Birthday.Month), c.Birthday.Day, c.Birthday.Year, c.Birthday.Year)
+			c.Family, c.Given, int(c.Birthday.Month), c.Birthday.Day, c.Birthday.Year, c.Birthday.Year,
+			card.UID, card.UID, c.Source)
 		if err != nil || id != "" {
 			return id, "name and birthday", err
 		}
 		b := c.Birthday
 		for _, i := range run.byName[key] {
 			p := run.pend[i]
+			if p.sameFileStranger(card.UID) {
+				continue
+			}
 			if p.bday.Month == b.Month && p.bday.Day == b.Day && (p.bday.Year == b.Year || p.bday.Year == 0 || b.Year == 0) {
 				return found(i, "name and birthday")
 			}
@@ -750,7 +762,9 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 	}
 	// A card with nothing else to go by is the contact of the same name that
 	// the same file made before, so importing a file again never duplicates.
-	if c.Source != "" {
+	// A card with a UID has something to go by: importing again matches it by
+	// UID, and a namesake from the same file is somebody else.
+	if c.Source != "" && card.UID == "" {
 		id, err = one(`SELECT id FROM contact WHERE family = ? COLLATE NOCASE AND given = ? COLLATE NOCASE
 			AND display_name = ? AND source = ? AND (bday_month = 0 OR ? = 0 OR (bday_month = ? AND bday_day = ?))
 			AND cl % 2 = 1 AND merged_into = '' ORDER BY rowid LIMIT 1`,

@@ -328,3 +328,46 @@ func TestSetJSONIsMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesakesWithTheirOwnUIDs: a large client book holds people of the same
+// name and birthday; cards whose UIDs differ stay two clients, in one file, in
+// a file imported again, and in a file imported in parts. A card without a UID
+// still matches its namesake.
+func TestNamesakesWithTheirOwnUIDs(t *testing.T) {
+	ctx := context.Background()
+	anna := func(uid, note string) ImportCard {
+		return ImportCard{UID: uid, Contact: Contact{Given: "Anna", Family: "Keller", Birthday: Date{Month: 3, Day: 13}, Notes: note}}
+	}
+	tests := []struct {
+		name   string
+		first  []ImportCard // imported before, from the same file
+		cards  []ImportCard
+		wantBy []string // MatchedBy per card, "" for created
+	}{
+		{"one file", nil, []ImportCard{anna("u-1", ""), anna("u-2", "")}, []string{"", ""}},
+		{"again", []ImportCard{anna("u-1", ""), anna("u-2", "")}, []ImportCard{anna("u-1", ""), anna("u-2", "")}, []string{"uid", "uid"}},
+		{"in parts", []ImportCard{anna("u-1", "")}, []ImportCard{anna("u-2", "")}, []string{""}},
+		{"no uid", []ImportCard{anna("u-1", "")}, []ImportCard{anna("", "from the phone")}, []string{"name and birthday"}},
+		{"no uid, same file", nil, []ImportCard{anna("u-1", ""), anna("", "")}, []string{"", "name and birthday"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openImportStore(t)
+			opts := ImportOptions{Source: "vcard: clients.vcf"}
+			if tc.first != nil {
+				if _, err := s.ImportContacts(ctx, tc.first, opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := s.ImportContacts(ctx, tc.cards, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range res {
+				if r.MatchedBy != tc.wantBy[i] {
+					t.Errorf("card %d matched by %q (%s), want %q", i, r.MatchedBy, r.Action, tc.wantBy[i])
+				}
+			}
+		})
+	}
+}
