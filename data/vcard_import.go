@@ -360,7 +360,9 @@ type pendContact struct {
 
 // sameFileStranger tells whether a buffered contact and a card are two people
 // by the file's own word: both carry a UID and the UIDs differ. Names and
-// birthdays repeat in a large client book; an address book's UIDs do not.
+// birthdays repeat in a large client book, a couple shares a landline or an
+// address; an address book's UIDs do not repeat. (Two cards of one person in
+// one file are for the merge of duplicates, where the owner decides.)
 func (p pendContact) sameFileStranger(uid string) bool {
 	return uid != "" && p.uid != "" && p.uid != uid
 }
@@ -707,10 +709,11 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 		key = "em:" + bulkNoCase(e.Address)
 		if id, err = one(`SELECT c.id FROM contact_email e JOIN contact c ON c.id = e.contact_id
 			WHERE e.address = ? COLLATE NOCASE AND e.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
-			ORDER BY c.rowid LIMIT 1`, e.Address); err != nil || id != "" {
+			AND NOT (? <> '' AND c.uid <> '' AND c.uid <> ? AND c.source = ?)
+			ORDER BY c.rowid LIMIT 1`, e.Address, card.UID, card.UID, c.Source); err != nil || id != "" {
 			return id, "email", err
 		}
-		if i, ok := run.byEmail[bulkNoCase(e.Address)]; ok {
+		if i, ok := run.byEmail[bulkNoCase(e.Address)]; ok && !run.pend[i].sameFileStranger(card.UID) {
 			return found(i, "email")
 		}
 	}
@@ -720,10 +723,11 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 			key = "pn:" + p.Number
 			if id, err = one(`SELECT c.id FROM contact_phone p JOIN contact c ON c.id = p.contact_id
 				WHERE p.e164 = '' AND p.number = ? AND p.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
-				ORDER BY c.rowid LIMIT 1`, p.Number); err != nil || id != "" {
+				AND NOT (? <> '' AND c.uid <> '' AND c.uid <> ? AND c.source = ?)
+				ORDER BY c.rowid LIMIT 1`, p.Number, card.UID, card.UID, c.Source); err != nil || id != "" {
 				return id, "phone", err
 			}
-			if i, ok := run.byPhone[key]; ok {
+			if i, ok := run.byPhone[key]; ok && !run.pend[i].sameFileStranger(card.UID) {
 				return found(i, "phone")
 			}
 			continue
@@ -731,10 +735,11 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 		key = "pe:" + p.E164
 		if id, err = one(`SELECT c.id FROM contact_phone p JOIN contact c ON c.id = p.contact_id
 			WHERE p.e164 = ? AND p.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
-			ORDER BY c.rowid LIMIT 1`, p.E164); err != nil || id != "" {
+			AND NOT (? <> '' AND c.uid <> '' AND c.uid <> ? AND c.source = ?)
+			ORDER BY c.rowid LIMIT 1`, p.E164, card.UID, card.UID, c.Source); err != nil || id != "" {
 			return id, "phone", err
 		}
-		if i, ok := run.byPhone[key]; ok {
+		if i, ok := run.byPhone[key]; ok && !run.pend[i].sameFileStranger(card.UID) {
 			return found(i, "phone")
 		}
 	}

@@ -330,13 +330,16 @@ func TestSetJSONIsMarshal(t *testing.T) {
 }
 
 // TestNamesakesWithTheirOwnUIDs: a large client book holds people of the same
-// name and birthday; cards whose UIDs differ stay two clients, in one file, in
+// name and birthday, and couples sharing a landline or an address; cards whose UIDs differ stay two clients, in one file, in
 // a file imported again, and in a file imported in parts. A card without a UID
 // still matches its namesake.
 func TestNamesakesWithTheirOwnUIDs(t *testing.T) {
 	ctx := context.Background()
 	anna := func(uid, note string) ImportCard {
 		return ImportCard{UID: uid, Contact: Contact{Given: "Anna", Family: "Keller", Birthday: Date{Month: 3, Day: 13}, Notes: note}}
+	}
+	couple := func(uid, given string) ImportCard {
+		return ImportCard{UID: uid, Contact: Contact{Given: given, Family: "Keller", Phones: []Phone{{Number: "+49 30 1234567", Label: "home"}}}}
 	}
 	tests := []struct {
 		name   string
@@ -349,6 +352,13 @@ func TestNamesakesWithTheirOwnUIDs(t *testing.T) {
 		{"in parts", []ImportCard{anna("u-1", "")}, []ImportCard{anna("u-2", "")}, []string{""}},
 		{"no uid", []ImportCard{anna("u-1", "")}, []ImportCard{anna("", "from the phone")}, []string{"name and birthday"}},
 		{"no uid, same file", nil, []ImportCard{anna("u-1", ""), anna("", "")}, []string{"", "name and birthday"}},
+		{"shared landline", nil, []ImportCard{couple("u-1", "Anna"), couple("u-2", "Ben")}, []string{"", ""}},
+		{"shared landline, in parts", []ImportCard{couple("u-1", "Anna")}, []ImportCard{couple("u-2", "Ben")}, []string{""}},
+		{"landline, no uid", []ImportCard{couple("u-1", "Anna")}, []ImportCard{couple("", "Anna K.")}, []string{"phone"}},
+		{"shared address", nil, []ImportCard{
+			{UID: "u-1", Contact: Contact{Given: "Anna", Emails: []Email{{Address: "kellers@example.com"}}}},
+			{UID: "u-2", Contact: Contact{Given: "Ben", Emails: []Email{{Address: "kellers@example.com"}}}},
+		}, []string{"", ""}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
