@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/runes"
@@ -606,9 +608,29 @@ func (s *Store) ResolveID(ctx context.Context, table, prefix string) (string, er
 // sortKey folds a name for ordering: accents removed, case folded, so that
 // "Élodie" sorts with "Elodie".
 func sortKey(name string) string {
-	s, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
+	if isASCII(name) { // most names: nothing to remove, and no transformer to allocate
+		return folder.String(name)
+	}
+	t := accentStrippers.Get().(transform.Transformer)
+	s, _, err := transform.String(t, name)
+	accentStrippers.Put(t)
 	if err != nil {
 		s = name
 	}
 	return folder.String(s)
+}
+
+// accentStrippers hold the transformers sortKey uses: each allocates some 10 KB
+// of buffers, too much to make afresh for every name of a large import.
+var accentStrippers = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -19,6 +19,7 @@ func main() {
 // 1 on failure, 2 on a usage error.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
+	defer startProfiles(stderr)()
 	return c.main(args)
 }
 

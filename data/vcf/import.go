@@ -183,6 +183,9 @@ func read(b []byte) (cards []Card, ds []decoded, warnings []Warning, err error) 
 	ds = make([]decoded, len(f.cards))
 	for i := range f.cards {
 		ds[i] = decodeCard(&f.cards[i])
+		// Only the line is needed from here on; the properties of 100k
+		// cards would stay in memory through the whole import.
+		f.cards[i].Props = nil
 	}
 	return f.cards, ds, f.warnings, nil
 }
