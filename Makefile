@@ -4,7 +4,7 @@
 #   make build    build bin/rapport
 #   make run      build and open the app on the database in the user's data folder
 #   make test     gofmt, go vet, staticcheck and the whole test suite
-#   make bench    run the benchmarks
+#   make bench    run every benchmark and write docs/benchmarks.md
 #   make fuzz     run every fuzz target for FUZZTIME each (default 30s), then
 #                 the crash tests for CRASH_ITERATIONS kills each (default 200)
 #   make package  build a distributable package into dist/ with the fyne tool
@@ -92,8 +92,23 @@ test: deps
 	$(STATICCHECK) ./...
 	$(GO) test -timeout 12m -count=1 ./...
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+# make bench runs every benchmark of the module, times the binary on a generated
+# shop of BENCH_CLIENTS clients (with the sqlite3 shell and Python's vobject
+# alongside) and writes the table to docs/benchmarks.md. BENCH picks Go benchmarks.
+BENCH_CLIENTS ?= 100000
+BENCH ?= .
+BENCH_PACKAGES := sqlite3 python3-vobject xvfb
+
+bench: deps build
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+		dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing what the benchmarks compare with:$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+	$(GO) run ./cmd/rapport-bench -rapport bin/rapport -clients $(BENCH_CLIENTS) -bench '$(BENCH)' -out docs/benchmarks.md
 
 # go test -list prints each package's matching names followed by its "ok" line,
 # so the names are paired with the package they belong to.
