@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,6 +22,16 @@ type ClientSource interface {
 }
 
 var _ ClientSource = (*data.Store)(nil)
+
+// ClientSearcher finds clients by any fragment; a source that has it gets a
+// search box that filters as you type.
+type ClientSearcher interface {
+	Search(ctx context.Context, query string, limit int) ([]data.ContactSummary, error)
+}
+
+// searchLimit is how many matches the list shows; a search that finds more
+// says so and asks for a longer fragment.
+const searchLimit = 200
 
 // clientsPageSize is how many clients are fetched at a time as the list scrolls.
 const clientsPageSize = 200
@@ -42,16 +53,30 @@ type ClientsScreen struct {
 	// run that work when they choose.
 	background func(func())
 
-	count  *widget.RichText
-	status *widget.Label
-	list   *widget.List
-	empty  fyne.CanvasObject
+	count   *widget.RichText
+	status  *widget.Label
+	list    *widget.List
+	empty   fyne.CanvasObject
+	search  *widget.Entry
+	deleted *widget.Check
+
+	// onOpen opens a client's page; onNew the form for a new client;
+	// onRestore asks whether to bring a deleted client back.
+	onOpen    func(id string)
+	onNew     func()
+	onRestore func(c data.ContactSummary)
 
 	tag        string
 	generation int // bumped on every reload so late answers to an old load are dropped
 	total      int
 	pages      map[int][]data.ContactSummary
 	loading    map[int]bool
+
+	// query is what the search box holds; while it is not empty, or while
+	// the recently deleted are shown, the list shows found instead of pages.
+	query    string
+	found    []data.ContactSummary
+	filtered bool
 }
 
 // NewClientsScreen builds the screen; call Load (or content, which loads on
@@ -75,7 +100,17 @@ func NewClientsScreen(src ClientSource) *ClientsScreen {
 	s.status.Hide()
 
 	s.list = widget.NewList(s.rowCount, newClientRow, s.onUpdateRow)
+	s.list.OnSelected = s.onSelected
 	s.list.Hide()
+
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder("Find a client: name, phone digits, e-mail, tag, size…")
+	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	s.search.OnChanged = s.onSearchChanged
+	if _, ok := src.(ClientSearcher); !ok {
+		s.search.Hide()
+	}
+	s.deleted = widget.NewCheck("Recently deleted", func(bool) { s.Load() })
 
 	empty := widget.NewRichTextFromMarkdown(emptyClientsMarkdown)
 	for _, seg := range empty.Segments {
@@ -97,9 +132,16 @@ func (s *ClientsScreen) content() fyne.CanvasObject {
 	title := widget.NewLabel("Clients")
 	title.SizeName = theme.SizeNameHeadingText
 	title.TextStyle.Bold = true
-	header := container.NewBorder(nil, nil, title, container.NewCenter(s.count))
+	var right []fyne.CanvasObject
+	right = append(right, container.NewCenter(s.count), s.deleted)
+	if s.onNew != nil {
+		add := widget.NewButtonWithIcon("New client", theme.ContentAddIcon(), s.onNew)
+		add.Importance = widget.HighImportance
+		right = append(right, add)
+	}
+	header := container.NewBorder(nil, nil, title, container.NewHBox(right...))
 	return container.NewBorder(
-		container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVBox(header, s.search, widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(s.list, s.empty, container.NewCenter(s.status)),
 	)
 }
@@ -111,10 +153,113 @@ func (s *ClientsScreen) Load() {
 	gen, tag := s.generation, s.tag
 	s.pages = map[int][]data.ContactSummary{}
 	s.loading = map[int]bool{}
+	s.found = nil
+	s.filtered = s.query != "" || s.deleted.Checked
+	if s.filtered {
+		s.loadFound(gen)
+		return
+	}
 	s.background(func() {
 		n, err := s.src.CountContacts(s.ctx, tag)
 		fyne.Do(func() { s.onCounted(gen, n, err) })
 	})
+}
+
+// loadFound runs the search, or lists the recently deleted clients.
+func (s *ClientsScreen) loadFound(gen int) {
+	query, deleted := s.query, s.deleted.Checked
+	searcher, _ := s.src.(ClientSearcher)
+	s.background(func() {
+		var rows []data.ContactSummary
+		var err error
+		switch {
+		case deleted:
+			rows, err = s.src.ListContacts(s.ctx, data.ListQuery{Deleted: true})
+			if query != "" && err == nil {
+				rows = filterByName(rows, query)
+			}
+		case searcher != nil:
+			rows, err = searcher.Search(s.ctx, query, searchLimit+1)
+		}
+		fyne.Do(func() { s.onFound(gen, rows, err) })
+	})
+}
+
+// filterByName keeps the clients whose name holds query, ignoring case; the
+// recently deleted are few, and the search index holds live clients only.
+func filterByName(rows []data.ContactSummary, query string) []data.ContactSummary {
+	q := strings.ToLower(query)
+	var out []data.ContactSummary
+	for _, r := range rows {
+		if strings.Contains(strings.ToLower(r.DisplayName), q) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *ClientsScreen) onFound(gen int, rows []data.ContactSummary, err error) {
+	if gen != s.generation {
+		return
+	}
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.status.Hide()
+	s.empty.Hide()
+	s.found = rows
+	switch {
+	case s.deleted.Checked && len(rows) == 0:
+		setSecondaryText(s.count, "Nothing deleted")
+	case s.deleted.Checked:
+		setSecondaryText(s.count, fmt.Sprintf("%d deleted; pick one to restore it", len(rows)))
+	case len(rows) > searchLimit:
+		s.found = rows[:searchLimit]
+		setSecondaryText(s.count, fmt.Sprintf("More than %d found; type more to narrow it", searchLimit))
+	case len(rows) == 0:
+		setSecondaryText(s.count, "No client matches")
+	default:
+		setSecondaryText(s.count, fmt.Sprintf("%d found", len(rows)))
+	}
+	s.list.Show()
+	s.list.UnselectAll()
+	s.list.ScrollToTop()
+	s.list.Refresh()
+}
+
+func (s *ClientsScreen) onSearchChanged(text string) {
+	s.query = strings.TrimSpace(text)
+	s.Load()
+}
+
+func (s *ClientsScreen) onSelected(id widget.ListItemID) {
+	s.list.Unselect(id)
+	var c data.ContactSummary
+	if s.filtered {
+		if id >= len(s.found) {
+			return
+		}
+		c = s.found[id]
+	} else {
+		rows, ok := s.pages[id/clientsPageSize]
+		if !ok || id%clientsPageSize >= len(rows) {
+			return
+		}
+		c = rows[id%clientsPageSize]
+	}
+	if c.ID == "" {
+		return
+	}
+	if s.deleted.Checked {
+		if s.onRestore != nil {
+			s.onRestore(c)
+		}
+		return
+	}
+	if s.onOpen != nil {
+		s.onOpen(c.ID)
+	}
 }
 
 // close stops work still running for the screen; its answers are dropped.
@@ -168,12 +313,21 @@ func (s *ClientsScreen) showError(err error) {
 }
 
 func (s *ClientsScreen) rowCount() int {
+	if s.filtered {
+		return len(s.found)
+	}
 	return s.total
 }
 
 // onUpdateRow fills one visible row, asking for its page when it is not here yet.
 func (s *ClientsScreen) onUpdateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	row := o.(*clientRow)
+	if s.filtered {
+		if id < len(s.found) {
+			row.show(s.found[id])
+		}
+		return
+	}
 	page := id / clientsPageSize
 	rows, ok := s.pages[page]
 	if !ok {

@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"rapport/assets"
-	"rapport/data"
 	"rapport/ui"
 )
 
@@ -16,11 +15,21 @@ var (
 	appVersion = "0.1.0"
 )
 
-// runGUI opens the main window on store and returns when it is closed.
-func runGUI(store *data.Store) error {
+// runGUI opens the main window on the store and returns when it is closed.
+func (c *cli) runGUI() error {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w := ui.NewMainWindow(a, store)
-	w.ShowAndRun()
+	// The staff name saved in Settings stands unless RAPPORT_STAFF says otherwise.
+	if c.store.Staff == "" {
+		if v, ok, err := c.store.LocalSetting(c.ctx, ui.StaffSetting); err == nil && ok {
+			c.store.Staff = v
+		}
+	}
+	m := ui.NewMainWindow(a, c.store, ui.Options{
+		Currency: defaultCurrency(c.store.Region),
+		Zone:     localZone(),
+		Feed:     c.feed,
+	})
+	m.Window().ShowAndRun()
 	return nil
 }
