@@ -211,7 +211,7 @@ func newAgendaItem(s *AgendaScreen) fyne.CanvasObject {
 	it.open = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { s.m.openClient(it.row.appt.ContactID) })
 	it.open.Importance = widget.LowImportance
 	timeBox := container.NewGridWrap(fyne.NewSize(120, it.time.MinSize().Height), it.time)
-	text := container.NewGridWithColumns(2, it.name, container.NewCenter(it.purpose))
+	text := container.NewGridWithColumns(2, it.name, it.purpose)
 	it.line = container.NewBorder(nil, nil, timeBox, container.NewHBox(it.status, it.open), text)
 	it.ExtendBaseWidget(it)
 	return it

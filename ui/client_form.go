@@ -49,10 +49,10 @@ type clientForm struct {
 // c to edit it.
 func (m *MainWindow) showClientForm(c *data.Contact) *clientForm {
 	f := &clientForm{m: m, editing: c}
-	f.given = newDialogEntry(m, "Anna")
-	f.family = newDialogEntry(m, "Berg")
+	f.given = newDialogEntry(m, "")
+	f.family = newDialogEntry(m, "")
 	f.nickname = newDialogEntry(m, "")
-	f.org = newDialogEntry(m, "for a business client")
+	f.org = newDialogEntry(m, "")
 	f.role = newDialogEntry(m, "")
 	f.phones = newDialogEntry(m, "one number a line")
 	f.phones.MultiLine = true

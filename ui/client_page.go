@@ -54,6 +54,7 @@ type ClientPage struct {
 	left     *fyne.Container
 	timeline *widget.List
 	status   *widget.Label
+	noEvents fyne.CanvasObject
 	body     fyne.CanvasObject
 	gen      int
 }
@@ -110,7 +111,8 @@ func (p *ClientPage) content() fyne.CanvasObject {
 	header := container.NewBorder(container.NewHBox(back), nil, container.NewCenter(p.photo), nil, names)
 	timelineTitle := widget.NewLabel("Timeline")
 	timelineTitle.TextStyle.Bold = true
-	right := container.NewBorder(container.NewVBox(p.figures, timelineTitle), nil, nil, nil, p.timeline)
+	p.noEvents = container.NewVBox(quiet("Nothing logged yet. Log a visit (Ctrl+L) after the client's next visit, call or purchase."))
+	right := container.NewBorder(container.NewVBox(p.figures, timelineTitle), nil, nil, nil, container.NewStack(p.timeline, p.noEvents))
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(p.left)), right)
 	split.Offset = 0.42
 	p.body = split
@@ -205,13 +207,13 @@ func (p *ClientPage) show(d clientDetails) {
 	}
 	interval := "—"
 	if s.UsualIntervalDays > 0 {
-		interval = fmt.Sprintf("every %d days", s.UsualIntervalDays)
+		interval = fmt.Sprintf("%d days", s.UsualIntervalDays)
 	}
 	p.figures.Objects = []fyne.CanvasObject{
 		figureTile("Visits", fmt.Sprint(s.Visits)),
 		figureTile("Last visit", lastVisit),
-		figureTile(fmt.Sprintf("Spent (%d purchases)", s.Purchases), spend),
-		figureTile("Usually buys", interval),
+		figureTile("Total spend", spend),
+		figureTile("Buys every", interval),
 	}
 	p.figures.Refresh()
 
@@ -225,6 +227,11 @@ func (p *ClientPage) show(d clientDetails) {
 		p.left.Add(section("Notes", notes))
 	}
 	p.left.Refresh()
+	if len(d.timeline) == 0 {
+		p.noEvents.Show()
+	} else {
+		p.noEvents.Hide()
+	}
 	p.timeline.Refresh()
 	p.timeline.ScrollToTop()
 	p.status.Hide()
@@ -259,13 +266,16 @@ func (p *ClientPage) preferenceSection(prefs []data.Preference) fyne.CanvasObjec
 	today := p.m.todayDate()
 	var rows []fyne.CanvasObject
 	for _, pr := range prefs {
-		what := pr.Value
+		what := pr.Category + ": " + pr.Value
 		if pr.Subject != "" {
 			what = pr.Subject + ": " + pr.Value
+			if pr.Category != "size" {
+				what = pr.Category + " · " + what
+			}
 		}
-		note := pr.Category
+		note := ""
 		if !pr.Confirmed.IsZero() {
-			note += ", confirmed " + dateText(pr.Confirmed)
+			note = "confirmed " + dateText(pr.Confirmed)
 		}
 		line := infoLine(prefIcon(pr.Category), what, note)
 		if pr.Stale(today) {
@@ -446,39 +456,37 @@ type timelineRow struct {
 	widget.BaseWidget
 	icon  *widget.Icon
 	title *widget.Label
-	when  *widget.RichText
 	body  *widget.RichText
 }
 
 func newTimelineRow() fyne.CanvasObject {
-	r := &timelineRow{icon: widget.NewIcon(nil), title: widget.NewLabel(""), when: newSecondaryText(fyne.TextAlignTrailing), body: newSecondaryText(fyne.TextAlignLeading)}
+	r := &timelineRow{icon: widget.NewIcon(nil), title: widget.NewLabel(""), body: newSecondaryText(fyne.TextAlignLeading)}
 	r.title.TextStyle.Bold = true
 	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.when.Truncation = fyne.TextTruncateOff
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *timelineRow) CreateRenderer() fyne.WidgetRenderer {
-	top := container.NewBorder(nil, nil, nil, r.when, r.title)
-	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), top, r.body)
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), r.title, r.body)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil,
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(24), r.icon)), nil, text))
 }
 
+// show fills the row: what happened on the first line, with the whole width
+// for it; when, who and the note on the second.
 func (r *timelineRow) show(in data.Interaction, now time.Time) {
 	r.icon.SetResource(kindIcon(in.Kind))
 	r.title.SetText(interactionTitle(in))
 	when := in.At.In(time.Local).Format("Mon 2 Jan 2006, 15:04")
-	if in.Staff != "" {
-		when += " · " + in.Staff
+	if days := now.Sub(in.At).Hours() / 24; days >= 0 && days < 7 {
+		when = agoText(in.At, now) + ", " + in.At.In(time.Local).Format("15:04")
 	}
-	setSecondaryText(r.when, when)
 	body := in.Body
 	if in.Items != "" {
 		body = joinNonEmpty(" · ", in.Items, body)
 	}
-	setSecondaryText(r.body, strings.ReplaceAll(body, "\n", " "))
+	setSecondaryText(r.body, joinNonEmpty(" · ", when, in.Staff, strings.ReplaceAll(body, "\n", " ")))
 }
 
 // interactionTitle is the first line of a timeline entry: "Purchase · 120.00 EUR · dress".
@@ -507,18 +515,20 @@ func section(title string, rows ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-// infoLine is an icon, a value, and a quieter note after it.
+// infoLine is an icon and a value, with a quieter note under it: below
+// rather than beside, so that long addresses and notes keep the width.
 func infoLine(icon fyne.Resource, value, note string) fyne.CanvasObject {
 	v := widget.NewLabel(value)
 	v.Wrapping = fyne.TextWrapWord
-	var right fyne.CanvasObject
+	var text fyne.CanvasObject = v
 	if note != "" {
-		n := newSecondaryText(fyne.TextAlignTrailing)
+		n := newSecondaryText(fyne.TextAlignLeading)
 		n.Truncation = fyne.TextTruncateOff
+		n.Wrapping = fyne.TextWrapWord
 		setSecondaryText(n, note)
-		right = n
+		text = container.New(layout.NewCustomPaddedVBoxLayout(-3*theme.Padding()), v, n)
 	}
-	return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(20), widget.NewIcon(icon))), right, v)
+	return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(20), widget.NewIcon(icon))), nil, text)
 }
 
 func quiet(text string) fyne.CanvasObject {

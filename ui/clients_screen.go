@@ -406,6 +406,9 @@ func (r *clientRow) show(c data.ContactSummary) {
 	if org == c.DisplayName { // a company on its own: its name is already the title
 		org = ""
 	}
+	if len(c.Tags) > 0 {
+		org = joinNonEmpty(" · ", org, strings.Join(c.Tags, ", "))
+	}
 	setSecondaryText(r.organization, org)
 	setSecondaryText(r.phone, c.Phone)
 	setSecondaryText(r.email, c.Email)

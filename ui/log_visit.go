@@ -39,6 +39,7 @@ type logVisitDialog struct {
 	dialog    dialog.Dialog
 	onLogged  func(data.Interaction) // tests watch this
 	submitted bool
+	shown     bool // focus may move only once the dialog is on the canvas
 }
 
 // showLogVisit opens the log dialog for a client, or with a client search
@@ -55,6 +56,9 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 	d.amount.OnSubmitted = func(string) { d.onSave() }
 	d.currency = newDialogEntry(m, "EUR")
 	d.currency.SetText(m.opts.Currency)
+	if p := m.client; p != nil && p.id == contactID && p.details.summary.Currency != "" {
+		d.currency.SetText(p.details.summary.Currency) // what this client pays in
+	}
 	d.currency.OnSubmitted = func(string) { d.onSave() }
 	d.rating = widget.NewRadioGroup([]string{"1", "2", "3", "4", "5"}, nil)
 	d.rating.Horizontal = true
@@ -93,7 +97,10 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 	d.dialog.Resize(fyne.NewSize(640, 0))
 	d.setKind(kind)
 	m.showDialog(d.dialog)
-	if d.picker != nil {
+	d.shown = true
+	if kind == "purchase" && d.picker == nil {
+		m.win.Canvas().Focus(d.amount)
+	} else if d.picker != nil {
 		m.win.Canvas().Focus(d.picker.entry)
 	} else {
 		m.win.Canvas().Focus(d.note)
@@ -120,9 +127,9 @@ func (d *logVisitDialog) setKind(kind string) {
 	d.purchase.Refresh()
 	d.checkin.Refresh()
 	d.referral.Refresh()
-	if kind == "purchase" {
+	if d.shown && kind == "purchase" {
 		d.m.win.Canvas().Focus(d.amount)
-	} else if d.contactID != "" {
+	} else if d.shown && d.contactID != "" {
 		d.m.win.Canvas().Focus(d.note)
 	}
 	d.dialog.Resize(d.dialog.MinSize().Max(fyne.NewSize(640, 0)))

@@ -15,6 +15,13 @@ import (
 	"rapport/data"
 )
 
+// The chart colours beside the theme's primary: calmer than the theme's
+// success green and warning orange, and readable on light and dark.
+var (
+	colourRevenue    = color.NRGBA{R: 0x26, G: 0xa6, B: 0x9a, A: 0xff}
+	colourNewClients = color.NRGBA{R: 0xef, G: 0x8f, B: 0x3a, A: 0xff}
+)
+
 // reportMonths is how many months the charts cover, this one included.
 const reportMonths = 12
 
@@ -32,8 +39,8 @@ type ReportsScreen struct {
 func NewReportsScreen(m *MainWindow) *ReportsScreen {
 	s := &ReportsScreen{m: m, totals: widget.NewLabel("")}
 	s.visits = newBarChart("Visits per month", theme.ColorNamePrimary)
-	s.revenue = newBarChart("Revenue per month", theme.ColorNameSuccess)
-	s.clients = newBarChart("New clients per month", theme.ColorNameWarning)
+	s.revenue = newBarChart("Revenue per month", colourRevenue)
+	s.clients = newBarChart("New clients per month", colourNewClients)
 	return s
 }
 
@@ -134,13 +141,13 @@ func compactNumber(v float64) string {
 type barChart struct {
 	widget.BaseWidget
 	title  string
-	colour fyne.ThemeColorName
+	colour any // a fyne.ThemeColorName or a fixed color.Color
 	labels []string
 	values []float64
 	format func(float64) string
 }
 
-func newBarChart(title string, colour fyne.ThemeColorName) *barChart {
+func newBarChart(title string, colour any) *barChart {
 	c := &barChart{title: title, colour: colour, format: func(v float64) string { return fmt.Sprint(v) }}
 	c.ExtendBaseWidget(c)
 	return c
@@ -149,6 +156,16 @@ func newBarChart(title string, colour fyne.ThemeColorName) *barChart {
 func (c *barChart) set(labels []string, values []float64, format func(float64) string) {
 	c.labels, c.values, c.format = labels, values, format
 	c.Refresh()
+}
+
+func (c *barChart) barColour() color.Color {
+	if n, ok := c.colour.(fyne.ThemeColorName); ok {
+		return theme.Color(n)
+	}
+	if col, ok := c.colour.(color.Color); ok {
+		return col
+	}
+	return theme.Color(theme.ColorNamePrimary)
 }
 
 func (c *barChart) MinSize() fyne.Size { return fyne.NewSize(320, 200) }
@@ -192,7 +209,7 @@ func (r *barChartRenderer) rebuild() {
 	}
 	r.objects = []fyne.CanvasObject{r.bg, r.title, r.axis}
 	for i := range c.values {
-		r.bars[i].FillColor = theme.Color(c.colour)
+		r.bars[i].FillColor = c.barColour()
 		r.bars[i].CornerRadius = 3
 		r.values[i].Text = c.format(c.values[i])
 		r.values[i].Color = theme.Color(theme.ColorNameForeground)

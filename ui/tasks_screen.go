@@ -54,7 +54,7 @@ func (s *TasksScreen) content() fyne.CanvasObject {
 	title.TextStyle.Bold = true
 	add := widget.NewButtonWithIcon("New task", theme.ContentAddIcon(), func() { s.m.showTaskForm("", "") })
 	add.Importance = widget.HighImportance
-	header := container.NewBorder(nil, nil, container.NewHBox(title, s.filter), container.NewHBox(container.NewCenter(s.status), add))
+	header := container.NewBorder(nil, nil, container.NewHBox(title, container.NewCenter(s.filter)), container.NewHBox(container.NewCenter(s.status), add))
 	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, s.list)
 }
 

@@ -285,10 +285,13 @@ func newTodayCard(s *TodayScreen) fyne.CanvasObject {
 	}
 	c.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	c.bg.CornerRadius = theme.InputRadiusSize()
-	tight := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c.title, c.context)
+	// The actions sit beside the title so the context line below has the
+	// whole width of the card: it is the line staff read.
 	actions := container.NewHBox(c.log, c.done, c.snooze, c.open)
+	top := container.NewBorder(nil, nil, nil, actions, c.title)
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-3*theme.Padding()), top, c.context)
 	c.card = container.NewStack(c.bg, container.NewPadded(container.NewBorder(nil, nil,
-		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(28), c.icon)), container.NewCenter(actions), tight)))
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(28), c.icon)), nil, text)))
 	c.ExtendBaseWidget(c)
 	return c
 }
