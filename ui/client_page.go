@@ -260,8 +260,9 @@ func (p *ClientPage) contactSection(c *data.Contact) fyne.CanvasObject {
 }
 
 func (p *ClientPage) preferenceSection(prefs []data.Preference) fyne.CanvasObject {
+	add := smallButton("Add", theme.ContentAddIcon(), func() { p.showPreferenceForm(data.Preference{}) })
 	if len(prefs) == 0 {
-		return section("Preferences", quiet("Nothing noted yet."))
+		return sectionWith("Preferences", add, quiet("Nothing noted yet: sizes, brands, colours, dislikes, allergies."))
 	}
 	today := p.m.todayDate()
 	var rows []fyne.CanvasObject
@@ -277,15 +278,18 @@ func (p *ClientPage) preferenceSection(prefs []data.Preference) fyne.CanvasObjec
 		if !pr.Confirmed.IsZero() {
 			note = "confirmed " + dateText(pr.Confirmed)
 		}
-		line := infoLine(prefIcon(pr.Category), what, note)
+		buttons := container.NewHBox(
+			smallButton("", theme.DocumentCreateIcon(), func() { p.showPreferenceForm(pr) }),
+			smallButton("", theme.DeleteIcon(), func() { p.deletePreference(pr) }))
 		if pr.Stale(today) {
-			warn := widget.NewLabelWithStyle("check: over a year old", fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
-			warn.Importance = widget.WarningImportance
-			line = container.NewBorder(nil, nil, nil, warn, line)
+			note = "check: " + note + ", over a year ago"
+			confirm := smallButton("Still right", theme.ConfirmIcon(), func() { p.confirmPreference(pr) })
+			confirm.Importance = widget.WarningImportance
+			buttons.Objects = append([]fyne.CanvasObject{confirm}, buttons.Objects...)
 		}
-		rows = append(rows, line)
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(buttons), infoLine(prefIcon(pr.Category), what, note)))
 	}
-	return section("Preferences", rows...)
+	return sectionWith("Preferences", add, rows...)
 }
 
 func prefIcon(category string) fyne.Resource {
@@ -334,15 +338,14 @@ func (p *ClientPage) consentSection(consents []data.Consent) fyne.CanvasObject {
 			}
 			history = append(history, h)
 		}
-		line := infoLine(icon, channelTitle(ch), status)
+		buttons := container.NewHBox(smallButton("Change", theme.DocumentCreateIcon(), func() { p.showConsentForm(ch, c) }))
 		if len(history) > 0 {
-			more := widget.NewButtonWithIcon("", theme.HistoryIcon(), func() {
+			more := smallButton("", theme.HistoryIcon(), func() {
 				p.m.showDialog(dialog.NewInformation(channelTitle(ch)+" consent history", strings.Join(history, "\n"), p.m.win))
 			})
-			more.Importance = widget.LowImportance
-			line = container.NewBorder(nil, nil, nil, more, line)
+			buttons.Add(more)
 		}
-		rows = append(rows, line)
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(buttons), infoLine(icon, channelTitle(ch), status)))
 	}
 	return section("Consent", rows...)
 }
@@ -368,8 +371,9 @@ func channelTitle(ch string) string {
 }
 
 func (p *ClientPage) datesSection(dates []data.ImportantDate) fyne.CanvasObject {
+	add := smallButton("Add", theme.ContentAddIcon(), p.showDateForm)
 	if len(dates) == 0 {
-		return section("Important dates", quiet("No dates yet."))
+		return sectionWith("Important dates", add, quiet("No dates yet: a birthday goes in Edit; anniversaries and other dates here."))
 	}
 	var rows []fyne.CanvasObject
 	for _, d := range dates {
@@ -383,7 +387,7 @@ func (p *ClientPage) datesSection(dates []data.ImportantDate) fyne.CanvasObject 
 		}
 		rows = append(rows, infoLine(kindIcon(d.Kind), label+": "+dateText(d.Date), note))
 	}
-	return section("Important dates", rows...)
+	return sectionWith("Important dates", add, rows...)
 }
 
 func (p *ClientPage) appointmentSection(appts []data.Appointment) fyne.CanvasObject {
@@ -483,7 +487,8 @@ func (r *timelineRow) show(in data.Interaction, now time.Time) {
 		when = agoText(in.At, now) + ", " + in.At.In(time.Local).Format("15:04")
 	}
 	body := in.Body
-	if in.Items != "" {
+	// Imported and generated entries often repeat the items in the summary.
+	if in.Items != "" && !strings.Contains(strings.ToLower(in.Summary), strings.ToLower(in.Items)) {
 		body = joinNonEmpty(" · ", in.Items, body)
 	}
 	setSecondaryText(r.body, joinNonEmpty(" · ", when, in.Staff, strings.ReplaceAll(body, "\n", " ")))
@@ -508,9 +513,18 @@ func interactionTitle(in data.Interaction) string {
 
 // section is a titled block of the client page.
 func section(title string, rows ...fyne.CanvasObject) fyne.CanvasObject {
+	return sectionWith(title, nil, rows...)
+}
+
+// sectionWith is a section with a button beside its title ("Add").
+func sectionWith(title string, action fyne.CanvasObject, rows ...fyne.CanvasObject) fyne.CanvasObject {
 	t := widget.NewLabel(title)
 	t.TextStyle.Bold = true
-	items := append([]fyne.CanvasObject{t}, rows...)
+	var heading fyne.CanvasObject = t
+	if action != nil {
+		heading = container.NewBorder(nil, nil, nil, action, t)
+	}
+	items := append([]fyne.CanvasObject{heading}, rows...)
 	items = append(items, widget.NewSeparator())
 	return container.NewVBox(items...)
 }

@@ -254,7 +254,7 @@ func TestLogVisit(t *testing.T) {
 	shop := newTestShop(t)
 	m, w := newTestWindow(t, shop)
 	m.openClient(shop.anna)
-	requireShown(t, w, "Anna Berg", "dress: 38", "check: over a year old", "wool", "Visits", "first fitting")
+	requireShown(t, w, "Anna Berg", "dress: 38", "over a year ago", "Still right", "wool", "Visits", "first fitting")
 
 	// Ctrl+L on the client's page: the note has the cursor, Enter saves.
 	m.logVisitAnywhere()
@@ -459,4 +459,96 @@ func TestPlainError(t *testing.T) {
 			t.Errorf("plainError(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
+}
+
+func TestClientDetails(t *testing.T) {
+	shop := newTestShop(t)
+	m, w := newTestWindow(t, shop)
+	m.openClient(shop.anna)
+	p := m.client
+
+	t.Run("SetConsent", func(t *testing.T) {
+		p.showConsentForm("email", data.Consent{})
+		texts := dialogTexts(w)
+		if !contains(texts, "Agreed") || !contains(texts, "Opted out") {
+			t.Fatalf("consent form shows %q", texts)
+		}
+		save := findButton(w.Canvas().Overlays().Top(), "Save")
+		radio := findRadio(w.Canvas().Overlays().Top())
+		radio.SetSelected("Opted out")
+		test.Tap(save)
+		requireShown(t, w, "opted out: do not contact")
+		cs, err := shop.store.Consents(context.Background(), shop.anna)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Channel == "email" && (c.Status != "out" || len(c.History) != 1) {
+				t.Errorf("e-mail consent %+v", c)
+			}
+		}
+	})
+
+	t.Run("ConfirmStaleSize", func(t *testing.T) {
+		still := findButton(w.Content(), "Still right")
+		if still == nil {
+			t.Fatal("no Still right button beside the old size")
+		}
+		test.Tap(still)
+		if contains(textsOf(w.Content()), "over a year ago") {
+			t.Errorf("the size is still marked old after Still right")
+		}
+	})
+
+	t.Run("AddPreference", func(t *testing.T) {
+		p.showPreferenceForm(data.Preference{})
+		f, ok := w.Canvas().Focused().(*dialogEntry)
+		if !ok {
+			t.Fatalf("focus on %T", w.Canvas().Focused())
+		}
+		test.Type(f, "shoes")
+		w.Canvas().FocusNext()
+		value, ok := w.Canvas().Focused().(*dialogEntry)
+		if !ok {
+			t.Fatalf("focus after Tab on %T", w.Canvas().Focused())
+		}
+		test.Type(value, "39")
+		value.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		requireShown(t, w, "shoes: 39")
+	})
+
+	t.Run("AddDate", func(t *testing.T) {
+		p.showDateForm()
+		label := w.Canvas().Focused().(*dialogEntry)
+		test.Type(label, "wedding")
+		w.Canvas().FocusNext()
+		date := w.Canvas().Focused().(*dialogEntry)
+		test.Type(date, "2015-06-20")
+		date.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		requireShown(t, w, "wedding: 20 June 2015")
+	})
+}
+
+func findRadio(o fyne.CanvasObject) *widget.RadioGroup {
+	var found *widget.RadioGroup
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.RadioGroup:
+			found = v
+		case *fyne.Container:
+			for _, child := range v.Objects {
+				walk(child)
+			}
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(v).Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(o)
+	return found
 }

@@ -80,6 +80,7 @@ type Store interface {
 	TodaySource
 	TaskSource
 	ClientRecords
+	ClientDetailsEditor
 	VisitLogger
 	AgendaSource
 	SettingsSource
