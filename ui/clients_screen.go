@@ -64,6 +64,7 @@ type ClientsScreen struct {
 	// onRestore asks whether to bring a deleted client back.
 	onOpen    func(id string)
 	onNew     func()
+	onImport  func()
 	onRestore func(c data.ContactSummary)
 
 	tag        string
@@ -134,6 +135,9 @@ func (s *ClientsScreen) content() fyne.CanvasObject {
 	title.TextStyle.Bold = true
 	var right []fyne.CanvasObject
 	right = append(right, container.NewCenter(s.count), s.deleted)
+	if s.onImport != nil {
+		right = append(right, widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), s.onImport))
+	}
 	if s.onNew != nil {
 		add := widget.NewButtonWithIcon("New client", theme.ContentAddIcon(), s.onNew)
 		add.Importance = widget.HighImportance

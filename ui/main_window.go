@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,6 +30,8 @@ type Options struct {
 	// Zone is this computer's IANA time zone ("Europe/Berlin"), the zone
 	// appointments are booked in; "" means UTC.
 	Zone string
+	// Importer brings vCard and iCalendar files in; nil hides the import.
+	Importer FileImporter
 	// Now is the clock for "today"; nil means time.Now.
 	Now func() time.Time
 
@@ -120,6 +123,9 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	m.clients.onOpen = m.openClient
 	m.clients.onNew = m.newClient
 	m.clients.onRestore = m.askRestore
+	if opts.Importer != nil {
+		m.clients.onImport = m.showImport
+	}
 	m.agenda = NewAgendaScreen(m)
 	m.tasks = NewTasksScreen(m)
 	m.reports = NewReportsScreen(m)
@@ -252,6 +258,12 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 	newClient.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	logVisit := fyne.NewMenuItem("Log a visit…", m.logVisitAnywhere)
 	logVisit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	items := []*fyne.MenuItem{find, newClient, logVisit}
+	if m.opts.Importer != nil {
+		importItem := fyne.NewMenuItem("Import contacts or calendar…", m.showImport)
+		importItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
+		items = append(items, importItem)
+	}
 	var goItems []*fyne.MenuItem
 	for i, s := range screenOrder {
 		it := fyne.NewMenuItem(s, func() { m.show(s) })
@@ -259,7 +271,7 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 		goItems = append(goItems, it)
 	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("Clients", find, newClient, logVisit),
+		fyne.NewMenu("Clients", items...),
 		fyne.NewMenu("Go", goItems...),
 	)
 }
@@ -388,4 +400,26 @@ func (m *MainWindow) onClosed() {
 	}
 	m.cancel()
 	m.clients.close()
+}
+
+// demoClients is the size of the demo boutique: enough to look real, quick to make.
+const demoClients = 300
+
+// askDemo offers to fill the empty client book with a generated boutique.
+func (m *MainWindow) askDemo() {
+	m.showDialog(dialog.NewConfirm("Load a demo boutique?",
+		fmt.Sprintf("Rapport fills this client book with %d made-up clients, their visits, purchases,\nappointments and tasks, so you can try everything. Start a real book in a new\ndatabase later (rapport --db FILE).", demoClients),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			act(m.run, func() error { return m.store.LoadDemo(m.ctx, 1, demoClients) }, func(err error) {
+				if err != nil {
+					m.failed("The demo was not loaded", err)
+					return
+				}
+				m.notify(fmt.Sprintf("The demo boutique is loaded: %d clients.", demoClients), "", nil)
+				m.refreshCurrent()
+			})
+		}, m.win))
 }

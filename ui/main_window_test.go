@@ -552,3 +552,61 @@ func findRadio(o fyne.CanvasObject) *widget.RadioGroup {
 	walk(o)
 	return found
 }
+
+func TestFirstRun(t *testing.T) {
+	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Now = func() time.Time { return testNow }
+	m, w := newTestWindow(t, &testShop{store: st})
+	requireShown(t, w, "Welcome to Rapport", "Add a client", "Load a demo boutique")
+	m.askDemo()
+	yes := findButton(w.Canvas().Overlays().Top(), "Yes")
+	if yes == nil {
+		t.Fatalf("the demo question shows %q", dialogTexts(w))
+	}
+	test.Tap(yes)
+	if n, _ := st.CountContacts(context.Background(), ""); n != demoClients {
+		t.Fatalf("%d clients after the demo, want %d", n, demoClients)
+	}
+	if contains(textsOf(w.Content()), "Welcome to Rapport") {
+		t.Errorf("the welcome is still shown beside %d clients", demoClients)
+	}
+}
+
+// fakeImporter records the imports asked for and reports one new client.
+type fakeImporter struct{ calls []bool }
+
+func (f *fakeImporter) Import(_ context.Context, paths []string, dryRun bool, progress func(done, total int)) (ImportReport, error) {
+	f.calls = append(f.calls, dryRun)
+	progress(0, 1)
+	progress(1, 1)
+	return ImportReport{Summary: "1 files, 1 cards read: 1 created", Lines: []string{paths[0] + ":3: TEL kept as typed"}, Changes: 1}, nil
+}
+
+func TestImport(t *testing.T) {
+	shop := newTestShop(t)
+	a := test.NewTempApp(t)
+	imp := &fakeImporter{}
+	m := NewMainWindow(a, shop.store, Options{Importer: imp, Now: func() time.Time { return testNow }, run: func(f func()) { f() }})
+	w := m.Window()
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+
+	m.runImport("phone.vcf", true)
+	texts := dialogTexts(w)
+	for _, want := range []string{"Nothing has been written yet", "1 cards read: 1 created", "phone.vcf:3: TEL kept as typed"} {
+		if !contains(texts, want) {
+			t.Errorf("the dry run report does not show %q; it shows %q", want, texts)
+		}
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Import"))
+	if fmt.Sprint(imp.calls) != "[true false]" {
+		t.Errorf("imports run: %v, want a dry run then the import", imp.calls)
+	}
+	if !contains(dialogTexts(w), "Imported. A backup of the client book was made first.") {
+		t.Errorf("the final report shows %q", dialogTexts(w))
+	}
+}

@@ -74,6 +74,12 @@ type ReportSource interface {
 	MonthlyFigures(ctx context.Context, from, to data.Date) ([]data.MonthFigures, error)
 }
 
+// DemoLoader fills an empty client book with a generated boutique, for a
+// first look around.
+type DemoLoader interface {
+	LoadDemo(ctx context.Context, seed int64, clients int) error
+}
+
 // Store is everything the main window needs: every screen's interface.
 type Store interface {
 	ClientSource
@@ -85,6 +91,7 @@ type Store interface {
 	AgendaSource
 	SettingsSource
 	ReportSource
+	DemoLoader
 }
 
 var _ Store = (*data.Store)(nil)

@@ -45,13 +45,14 @@ type todayRow struct {
 
 // TodayScreen shows the cards of what needs attention today and this week.
 type TodayScreen struct {
-	m      *MainWindow
-	list   *widget.List
-	title  *widget.Label
-	status *widget.Label
-	empty  fyne.CanvasObject
-	rows   []todayRow
-	gen    int
+	m       *MainWindow
+	list    *widget.List
+	title   *widget.Label
+	status  *widget.Label
+	empty   fyne.CanvasObject
+	welcome fyne.CanvasObject
+	rows    []todayRow
+	gen     int
 }
 
 // NewTodayScreen builds the screen; Load fills it.
@@ -68,13 +69,34 @@ func NewTodayScreen(m *MainWindow) *TodayScreen {
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(64), widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())))),
 		emptyText))
 	s.empty.Hide()
+	s.welcome = s.welcomeContent()
+	s.welcome.Hide()
 	return s
+}
+
+// welcomeContent is what Today shows on a first run, when the client book
+// is empty: what to do first.
+func (s *TodayScreen) welcomeContent() fyne.CanvasObject {
+	title := widget.NewLabel("Welcome to Rapport")
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.TextStyle.Bold = true
+	title.Alignment = fyne.TextAlignCenter
+	text := widget.NewLabel("Your client book is empty. Add your first client, bring your contacts in from a phone,\nGmail, Outlook or Apple Contacts (a .vcf file), or look around in a demo boutique first.")
+	text.Alignment = fyne.TextAlignCenter
+	add := widget.NewButtonWithIcon("Add a client", theme.ContentAddIcon(), s.m.newClient)
+	add.Importance = widget.HighImportance
+	buttons := []fyne.CanvasObject{add}
+	if s.m.opts.Importer != nil {
+		buttons = append(buttons, widget.NewButtonWithIcon("Import contacts…", theme.DownloadIcon(), s.m.showImport))
+	}
+	buttons = append(buttons, widget.NewButtonWithIcon("Load a demo boutique", themed(iconStore), s.m.askDemo))
+	return container.NewCenter(container.NewVBox(title, text, container.NewCenter(container.NewHBox(buttons...))))
 }
 
 func (s *TodayScreen) content() fyne.CanvasObject {
 	header := container.NewBorder(nil, nil, s.title, container.NewCenter(s.status))
 	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
-		container.NewStack(s.list, s.empty))
+		container.NewStack(s.list, s.empty, s.welcome))
 }
 
 // Load asks the store for what needs attention now.
@@ -82,18 +104,35 @@ func (s *TodayScreen) Load() {
 	s.gen++
 	gen := s.gen
 	s.title.SetText("Today, " + s.m.now().Format("Monday 2 January"))
-	load(s.m.run, func() ([]data.TodayItem, error) { return s.m.store.Today(s.m.ctx, todayDays) },
-		func(items []data.TodayItem, err error) {
-			if gen != s.gen {
-				return
-			}
-			if err != nil {
-				s.status.SetText("Today could not be loaded.")
-				s.m.failed("Today could not be loaded", err)
-				return
-			}
-			s.show(items)
-		})
+	type today struct {
+		items   []data.TodayItem
+		clients int
+	}
+	load(s.m.run, func() (today, error) {
+		items, err := s.m.store.Today(s.m.ctx, todayDays)
+		if err != nil || len(items) > 0 {
+			return today{items: items, clients: -1}, err
+		}
+		n, err := s.m.store.CountContacts(s.m.ctx, "")
+		return today{clients: n}, err
+	}, func(t today, err error) {
+		if gen != s.gen {
+			return
+		}
+		if err != nil {
+			s.status.SetText("Today could not be loaded.")
+			s.m.failed("Today could not be loaded", err)
+			return
+		}
+		s.show(t.items)
+		if t.clients == 0 {
+			s.empty.Hide()
+			s.status.SetText("")
+			s.welcome.Show()
+		} else {
+			s.welcome.Hide()
+		}
+	})
 }
 
 func (s *TodayScreen) show(items []data.TodayItem) {
