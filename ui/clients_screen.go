@@ -29,6 +29,15 @@ type ClientSearcher interface {
 	Search(ctx context.Context, query string, limit int) ([]data.ContactSummary, error)
 }
 
+// TagLister gives the tags to filter the list by; a source that has it gets
+// a tag filter beside the search box.
+type TagLister interface {
+	TagCounts(ctx context.Context) ([]data.TagCount, error)
+}
+
+// allClients is the tag filter's choice of no tag.
+const allClients = "All clients"
+
 // searchLimit is how many matches the list shows; a search that finds more
 // says so and asks for a longer fragment.
 const searchLimit = 200
@@ -36,7 +45,7 @@ const searchLimit = 200
 // clientsPageSize is how many clients are fetched at a time as the list scrolls.
 const clientsPageSize = 200
 
-const emptyClientsMarkdown = "No clients yet — add one with `rapport contact add`, or look around with `rapport demo --clients 500`"
+const emptyClientsMarkdown = "No clients yet — add one with **New client** (Ctrl+N), or bring your contacts in with **Import**"
 
 // ClientsScreen lists every client, fetching pages from the store only when
 // the rows that show them come into view, so a shop with thousands of clients
@@ -59,6 +68,8 @@ type ClientsScreen struct {
 	empty   fyne.CanvasObject
 	search  *widget.Entry
 	deleted *widget.Check
+	tags    *widget.Select
+	tagOf   map[string]string // the filter's labels to their tags
 
 	// onOpen opens a client's page; onNew the form for a new client;
 	// onRestore asks whether to bring a deleted client back.
@@ -112,6 +123,11 @@ func NewClientsScreen(src ClientSource) *ClientsScreen {
 		s.search.Hide()
 	}
 	s.deleted = widget.NewCheck("Recently deleted", func(bool) { s.Load() })
+	s.tags = widget.NewSelect([]string{allClients}, s.onTagChosen)
+	s.tags.SetSelected(allClients)
+	if _, ok := src.(TagLister); !ok {
+		s.tags.Hide()
+	}
 
 	empty := widget.NewRichTextFromMarkdown(emptyClientsMarkdown)
 	for _, seg := range empty.Segments {
@@ -145,7 +161,7 @@ func (s *ClientsScreen) content() fyne.CanvasObject {
 	}
 	header := container.NewBorder(nil, nil, title, container.NewHBox(right...))
 	return container.NewBorder(
-		container.NewVBox(header, s.search, widget.NewSeparator()), nil, nil, nil,
+		container.NewVBox(header, container.NewBorder(nil, nil, nil, s.tags, s.search), widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(s.list, s.empty, container.NewCenter(s.status)),
 	)
 }
@@ -159,6 +175,7 @@ func (s *ClientsScreen) Load() {
 	s.loading = map[int]bool{}
 	s.found = nil
 	s.filtered = s.query != "" || s.deleted.Checked
+	s.loadTags()
 	if s.filtered {
 		s.loadFound(gen)
 		return
@@ -169,9 +186,43 @@ func (s *ClientsScreen) Load() {
 	})
 }
 
+// loadTags fills the tag filter with the tags clients carry now.
+func (s *ClientsScreen) loadTags() {
+	lister, ok := s.src.(TagLister)
+	if !ok {
+		return
+	}
+	s.background(func() {
+		tags, err := lister.TagCounts(s.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				return // the list says what went wrong; the filter keeps its choices
+			}
+			options := []string{allClients}
+			s.tagOf = map[string]string{}
+			for _, t := range tags {
+				label := fmt.Sprintf("%s (%d)", t.Name, t.Clients)
+				s.tagOf[label] = t.Name
+				options = append(options, label)
+			}
+			s.tags.Options = options
+			s.tags.Refresh()
+		})
+	})
+}
+
+func (s *ClientsScreen) onTagChosen(label string) {
+	tag := s.tagOf[label] // "" for all clients
+	if tag == s.tag {
+		return
+	}
+	s.tag = tag
+	s.Load()
+}
+
 // loadFound runs the search, or lists the recently deleted clients.
 func (s *ClientsScreen) loadFound(gen int) {
-	query, deleted := s.query, s.deleted.Checked
+	query, deleted, tag := s.query, s.deleted.Checked, s.tag
 	searcher, _ := s.src.(ClientSearcher)
 	s.background(func() {
 		var rows []data.ContactSummary
@@ -184,6 +235,9 @@ func (s *ClientsScreen) loadFound(gen int) {
 			}
 		case searcher != nil:
 			rows, err = searcher.Search(s.ctx, query, searchLimit+1)
+			if tag != "" && err == nil {
+				rows = withTag(rows, tag)
+			}
 		}
 		fyne.Do(func() { s.onFound(gen, rows, err) })
 	})
@@ -197,6 +251,21 @@ func filterByName(rows []data.ContactSummary, query string) []data.ContactSummar
 	for _, r := range rows {
 		if strings.Contains(strings.ToLower(r.DisplayName), q) {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// withTag keeps the clients that carry tag, so a search stays inside the
+// tag chosen in the filter.
+func withTag(rows []data.ContactSummary, tag string) []data.ContactSummary {
+	var out []data.ContactSummary
+	for _, r := range rows {
+		for _, t := range r.Tags {
+			if strings.EqualFold(t, tag) {
+				out = append(out, r)
+				break
+			}
 		}
 	}
 	return out
@@ -281,7 +350,11 @@ func (s *ClientsScreen) onCounted(gen, n int, err error) {
 	}
 	s.total = n
 	s.status.Hide()
-	setSecondaryText(s.count, clientCountText(n))
+	if s.tag != "" {
+		setSecondaryText(s.count, clientCountText(n)+" tagged "+s.tag)
+	} else {
+		setSecondaryText(s.count, clientCountText(n))
+	}
 	if n == 0 {
 		s.list.Hide()
 		s.empty.Show()

@@ -186,6 +186,17 @@ func TestNavigation(t *testing.T) {
 		}
 	})
 
+	t.Run("TagFilter", func(t *testing.T) {
+		m.show(screenClients)
+		m.clients.tags.SetSelected("vip (1)")
+		requireShown(t, w, "1 client tagged vip", "Anna Berg")
+		if contains(textsOf(w.Content()), "Chidi Okafor") {
+			t.Errorf("the vip filter lists Chidi Okafor")
+		}
+		m.clients.tags.SetSelected(allClients)
+		requireShown(t, w, "3 clients", "Chidi Okafor")
+	})
+
 	t.Run("FindFocusesSearch", func(t *testing.T) {
 		m.show(screenToday)
 		m.findClient()

@@ -83,6 +83,7 @@ type DemoLoader interface {
 // Store is everything the main window needs: every screen's interface.
 type Store interface {
 	ClientSource
+	TagLister
 	TodaySource
 	TaskSource
 	ClientRecords
