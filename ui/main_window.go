@@ -87,6 +87,10 @@ type MainWindow struct {
 	bannerAt int // bumped per banner so an old timer does not hide a new one
 	dialog   dialog.Dialog
 
+	tray       *fyne.Menu
+	trayCount  *fyne.MenuItem
+	remindedOn data.Date
+
 	today    *TodayScreen
 	clients  *ClientsScreen
 	agenda   *AgendaScreen
@@ -152,6 +156,7 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 		last = screenToday
 	}
 	m.show(last)
+	m.startReminders()
 	return m
 }
 

@@ -621,3 +621,19 @@ func TestImport(t *testing.T) {
 		t.Errorf("the final report shows %q", dialogTexts(w))
 	}
 }
+
+func TestReminders(t *testing.T) {
+	shop := newTestShop(t)
+	m, _ := newTestWindow(t, shop)
+	// Anna's birthday is within its lead time, and the hem is overdue.
+	if got := m.trayCount.Label; got != "Today: 2 things due" {
+		t.Errorf("tray count %q", got)
+	}
+	want := fyne.NewNotification("Today in Rapport: 2 things due",
+		"Anna Berg: turns 40 on Saturday 14 March\nAnna Berg: Call about the hem, overdue since Wed 11 Mar")
+	test.AssertNotificationSent(t, want, func() {
+		m.remindedOn = data.Date{} // as on the next morning
+		m.remind()
+	})
+	test.AssertNotificationSent(t, nil, func() { m.remind() }) // once a day
+}
