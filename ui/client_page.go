@@ -104,9 +104,14 @@ func (p *ClientPage) content() fyne.CanvasObject {
 			p.m.showAppointmentForm(p.id, p.contact.DisplayName, p.m.todayDate())
 		}
 	})
+	merge := widget.NewButtonWithIcon("Merge…", theme.ContentCopyIcon(), func() {
+		if p.contact != nil {
+			p.showMerge()
+		}
+	})
 	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), p.onDelete)
 	del.Importance = widget.DangerImportance
-	actions := container.NewHBox(logVisit, appt, task, edit, del)
+	actions := container.NewHBox(logVisit, appt, task, edit, merge, del)
 	names := container.New(layout.NewCustomPaddedVBoxLayout(0), p.name, p.subtitle, p.tags)
 	header := container.NewBorder(container.NewHBox(back), nil, container.NewCenter(p.photo), nil, names)
 	timelineTitle := widget.NewLabel("Timeline")
@@ -541,6 +546,9 @@ func infoLine(icon fyne.Resource, value, note string) fyne.CanvasObject {
 		n.Wrapping = fyne.TextWrapWord
 		setSecondaryText(n, note)
 		text = container.New(layout.NewCustomPaddedVBoxLayout(-3*theme.Padding()), v, n)
+	}
+	if icon == nil {
+		return text
 	}
 	return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(20), widget.NewIcon(icon))), nil, text)
 }

@@ -637,3 +637,30 @@ func TestReminders(t *testing.T) {
 	})
 	test.AssertNotificationSent(t, nil, func() { m.remind() }) // once a day
 }
+
+func TestMergeDuplicates(t *testing.T) {
+	shop := newTestShop(t)
+	ctx := context.Background()
+	dup := &data.Contact{Given: "Anna", Family: "Berg", Emails: []data.Email{{Address: "anna.b@work.example"}}}
+	if err := shop.store.SaveContact(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
+	m, w := newTestWindow(t, shop)
+	m.openClient(shop.anna)
+	m.client.showMerge()
+	if !contains(dialogTexts(w), "Merge a duplicate of Anna Berg") {
+		t.Fatalf("merge dialog shows %q", dialogTexts(w))
+	}
+	m.client.compareForMerge(dup.ID)
+	texts := dialogTexts(w)
+	for _, want := range []string{"Which record is kept?", "anna@berg.example", "anna.b@work.example", "1, last 8 weeks ago"} {
+		if !contains(texts, want) {
+			t.Errorf("the side by side view does not show %q; it shows %q", want, texts)
+		}
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Keep this one"))
+	requireShown(t, w, "anna@berg.example", "anna.b@work.example", "are one record now")
+	if n, _ := shop.store.CountContacts(ctx, ""); n != 3 {
+		t.Errorf("%d clients after merging, want 3", n)
+	}
+}

@@ -88,6 +88,7 @@ type Store interface {
 	TaskSource
 	ClientRecords
 	ClientDetailsEditor
+	ClientMerger
 	VisitLogger
 	AgendaSource
 	SettingsSource
