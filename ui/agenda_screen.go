@@ -199,6 +199,7 @@ type agendaItem struct {
 	purpose *widget.RichText
 	status  *widget.Select
 	open    *widget.Button
+	edit    *widget.Button
 	line    *fyne.Container
 }
 
@@ -210,9 +211,14 @@ func newAgendaItem(s *AgendaScreen) fyne.CanvasObject {
 	it.status = widget.NewSelect(data.AppointmentStatuses, nil)
 	it.open = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { s.m.openClient(it.row.appt.ContactID) })
 	it.open.Importance = widget.LowImportance
+	it.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() {
+		a := it.row.appt
+		s.m.appointmentForm(a.ContactID, it.row.name, data.DayOf(a.Start), &a)
+	})
+	it.edit.Importance = widget.LowImportance
 	timeBox := container.NewGridWrap(fyne.NewSize(120, it.time.MinSize().Height), it.time)
 	text := container.NewGridWithColumns(2, it.name, it.purpose)
-	it.line = container.NewBorder(nil, nil, timeBox, container.NewHBox(it.status, it.open), text)
+	it.line = container.NewBorder(nil, nil, timeBox, container.NewHBox(it.status, it.edit, it.open), text)
 	it.ExtendBaseWidget(it)
 	return it
 }
@@ -252,12 +258,39 @@ func (it *agendaItem) show(r agendaRow) {
 // showAppointmentForm books an appointment on day, for a client when
 // contactID is set or one chosen in the form.
 func (m *MainWindow) showAppointmentForm(contactID, name string, day data.Date) {
+	m.appointmentForm(contactID, name, day, nil)
+}
+
+// appointmentLengths are the lengths the form offers, in minutes.
+var appointmentLengths = []struct {
+	label   string
+	minutes int
+}{{"15 min", 15}, {"30 min", 30}, {"45 min", 45}, {"1 hour", 60}, {"1½ hours", 90}, {"2 hours", 120}, {"3 hours", 180}}
+
+// appointmentForm books a new appointment, or moves and renames editing.
+func (m *MainWindow) appointmentForm(contactID, name string, day data.Date, editing *data.Appointment) {
 	date := newDialogEntry(m, "YYYY-MM-DD")
 	date.SetText(day.String())
 	start := newDialogEntry(m, "14:30")
-	length := widget.NewSelect([]string{"15 min", "30 min", "45 min", "1 hour", "1½ hours", "2 hours"}, nil)
+	var lengths []string
+	for _, l := range appointmentLengths {
+		lengths = append(lengths, l.label)
+	}
+	length := widget.NewSelect(lengths, nil)
 	length.SetSelected("1 hour")
 	purpose := newDialogEntry(m, "Fitting, alterations, consultation…")
+	if editing != nil {
+		local := editing.Start.In(m.zone())
+		date.SetText(data.DayOf(local).String())
+		start.SetText(local.Format("15:04"))
+		minutes := int(editing.End.Sub(editing.Start).Minutes())
+		for _, l := range appointmentLengths {
+			if l.minutes <= minutes {
+				length.SetSelected(l.label)
+			}
+		}
+		purpose.SetText(editing.Purpose)
+	}
 	items := []*widget.FormItem{}
 	var picker *clientPicker
 	if contactID == "" {
@@ -273,6 +306,9 @@ func (m *MainWindow) showAppointmentForm(contactID, name string, day data.Date) 
 			return
 		}
 		a.ContactID, a.Purpose, a.Staff = contactID, strings.TrimSpace(purpose.Text), m.staff
+		if editing != nil {
+			a.ID, a.Status, a.Staff = editing.ID, editing.Status, editing.Staff
+		}
 		if picker != nil {
 			if picker.picked.ID == "" && !picker.pickFirst() {
 				m.failed("The appointment was not booked", fmt.Errorf("%w: choose the client first", data.ErrInvalid))
@@ -298,6 +334,9 @@ func (m *MainWindow) showAppointmentForm(contactID, name string, day data.Date) 
 	heading := "New appointment"
 	if name != "" {
 		heading = "New appointment with " + name
+	}
+	if editing != nil {
+		heading, ok.Text = "Appointment with "+name, "Save"
 	}
 	d := dialog.NewCustomWithoutButtons(heading, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, widget.NewForm(items...)), m.win)
@@ -325,9 +364,11 @@ func appointmentFrom(day, start, length string, loc *time.Location) (data.Appoin
 	if !ok || err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
 		return data.Appointment{}, fmt.Errorf("%w: the start %q is not a time such as 14:30", data.ErrInvalid, start)
 	}
-	minutes := map[string]int{"15 min": 15, "30 min": 30, "45 min": 45, "1 hour": 60, "1½ hours": 90, "2 hours": 120}[length]
-	if minutes == 0 {
-		minutes = 60
+	minutes := 60
+	for _, l := range appointmentLengths {
+		if l.label == length {
+			minutes = l.minutes
+		}
 	}
 	begin := time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
 	return data.Appointment{Start: begin, End: begin.Add(time.Duration(minutes) * time.Minute), TZ: loc.String(), Status: "booked"}, nil

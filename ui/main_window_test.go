@@ -430,6 +430,16 @@ func TestAppointments(t *testing.T) {
 	if len(appts) != 1 {
 		t.Fatalf("appointments: %+v", appts)
 	}
+	// Moved to 16:00 and renamed; still one appointment.
+	m.appointmentForm(shop.anna, "Anna Berg", m.todayDate(), &appts[0])
+	start = w.Canvas().Focused().(*dialogEntry)
+	start.SetText("16:00")
+	start.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	requireShown(t, w, "16:00–17:00", "1 booked")
+	appts, _ = shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
+	if len(appts) != 1 {
+		t.Fatalf("appointments after the move: %+v", appts)
+	}
 	m.agenda.setStatus(appts[0], "done")
 	got, _ := shop.store.Interactions(context.Background(), shop.anna, 10)
 	if len(got) == 0 || got[0].Kind != "visit" {
