@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,10 +23,29 @@ type ClientSource interface {
 
 var _ ClientSource = (*data.Store)(nil)
 
+// ClientSearcher finds clients by any fragment; a source that has it gets a
+// search box that filters as you type.
+type ClientSearcher interface {
+	Search(ctx context.Context, query string, limit int) ([]data.ContactSummary, error)
+}
+
+// TagLister gives the tags to filter the list by; a source that has it gets
+// a tag filter beside the search box.
+type TagLister interface {
+	TagCounts(ctx context.Context) ([]data.TagCount, error)
+}
+
+// allClients is the tag filter's choice of no tag.
+const allClients = "All clients"
+
+// searchLimit is how many matches the list shows; a search that finds more
+// says so and asks for a longer fragment.
+const searchLimit = 200
+
 // clientsPageSize is how many clients are fetched at a time as the list scrolls.
 const clientsPageSize = 200
 
-const emptyClientsMarkdown = "No clients yet — add one with `rapport contact add`, or look around with `rapport demo --clients 500`"
+const emptyClientsMarkdown = "No clients yet — add one with **New client** (Ctrl+N), or bring your contacts in with **Import**"
 
 // ClientsScreen lists every client, fetching pages from the store only when
 // the rows that show them come into view, so a shop with thousands of clients
@@ -42,16 +62,33 @@ type ClientsScreen struct {
 	// run that work when they choose.
 	background func(func())
 
-	count  *widget.RichText
-	status *widget.Label
-	list   *widget.List
-	empty  fyne.CanvasObject
+	count   *widget.RichText
+	status  *widget.Label
+	list    *widget.List
+	empty   fyne.CanvasObject
+	search  *widget.Entry
+	deleted *widget.Check
+	tags    *widget.Select
+	tagOf   map[string]string // the filter's labels to their tags
+
+	// onOpen opens a client's page; onNew the form for a new client;
+	// onRestore asks whether to bring a deleted client back.
+	onOpen    func(id string)
+	onNew     func()
+	onImport  func()
+	onRestore func(c data.ContactSummary)
 
 	tag        string
 	generation int // bumped on every reload so late answers to an old load are dropped
 	total      int
 	pages      map[int][]data.ContactSummary
 	loading    map[int]bool
+
+	// query is what the search box holds; while it is not empty, or while
+	// the recently deleted are shown, the list shows found instead of pages.
+	query    string
+	found    []data.ContactSummary
+	filtered bool
 }
 
 // NewClientsScreen builds the screen; call Load (or content, which loads on
@@ -75,7 +112,22 @@ func NewClientsScreen(src ClientSource) *ClientsScreen {
 	s.status.Hide()
 
 	s.list = widget.NewList(s.rowCount, newClientRow, s.onUpdateRow)
+	s.list.OnSelected = s.onSelected
 	s.list.Hide()
+
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder("Find a client: name, phone digits, e-mail, tag, size…")
+	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	s.search.OnChanged = s.onSearchChanged
+	if _, ok := src.(ClientSearcher); !ok {
+		s.search.Hide()
+	}
+	s.deleted = widget.NewCheck("Recently deleted", func(bool) { s.Load() })
+	s.tags = widget.NewSelect([]string{allClients}, s.onTagChosen)
+	s.tags.SetSelected(allClients)
+	if _, ok := src.(TagLister); !ok {
+		s.tags.Hide()
+	}
 
 	empty := widget.NewRichTextFromMarkdown(emptyClientsMarkdown)
 	for _, seg := range empty.Segments {
@@ -97,9 +149,19 @@ func (s *ClientsScreen) content() fyne.CanvasObject {
 	title := widget.NewLabel("Clients")
 	title.SizeName = theme.SizeNameHeadingText
 	title.TextStyle.Bold = true
-	header := container.NewBorder(nil, nil, title, container.NewCenter(s.count))
+	var right []fyne.CanvasObject
+	right = append(right, container.NewCenter(s.count), s.deleted)
+	if s.onImport != nil {
+		right = append(right, widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), s.onImport))
+	}
+	if s.onNew != nil {
+		add := widget.NewButtonWithIcon("New client", theme.ContentAddIcon(), s.onNew)
+		add.Importance = widget.HighImportance
+		right = append(right, add)
+	}
+	header := container.NewBorder(nil, nil, title, container.NewHBox(right...))
 	return container.NewBorder(
-		container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVBox(header, container.NewBorder(nil, nil, nil, s.tags, s.search), widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(s.list, s.empty, container.NewCenter(s.status)),
 	)
 }
@@ -111,10 +173,166 @@ func (s *ClientsScreen) Load() {
 	gen, tag := s.generation, s.tag
 	s.pages = map[int][]data.ContactSummary{}
 	s.loading = map[int]bool{}
+	s.found = nil
+	s.filtered = s.query != "" || s.deleted.Checked
+	s.loadTags()
+	if s.filtered {
+		s.loadFound(gen)
+		return
+	}
 	s.background(func() {
 		n, err := s.src.CountContacts(s.ctx, tag)
 		fyne.Do(func() { s.onCounted(gen, n, err) })
 	})
+}
+
+// loadTags fills the tag filter with the tags clients carry now.
+func (s *ClientsScreen) loadTags() {
+	lister, ok := s.src.(TagLister)
+	if !ok {
+		return
+	}
+	s.background(func() {
+		tags, err := lister.TagCounts(s.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				return // the list says what went wrong; the filter keeps its choices
+			}
+			options := []string{allClients}
+			s.tagOf = map[string]string{}
+			for _, t := range tags {
+				label := fmt.Sprintf("%s (%d)", t.Name, t.Clients)
+				s.tagOf[label] = t.Name
+				options = append(options, label)
+			}
+			s.tags.Options = options
+			s.tags.Refresh()
+		})
+	})
+}
+
+func (s *ClientsScreen) onTagChosen(label string) {
+	tag := s.tagOf[label] // "" for all clients
+	if tag == s.tag {
+		return
+	}
+	s.tag = tag
+	s.Load()
+}
+
+// loadFound runs the search, or lists the recently deleted clients.
+func (s *ClientsScreen) loadFound(gen int) {
+	query, deleted, tag := s.query, s.deleted.Checked, s.tag
+	searcher, _ := s.src.(ClientSearcher)
+	s.background(func() {
+		var rows []data.ContactSummary
+		var err error
+		switch {
+		case deleted:
+			rows, err = s.src.ListContacts(s.ctx, data.ListQuery{Deleted: true})
+			if query != "" && err == nil {
+				rows = filterByName(rows, query)
+			}
+		case searcher != nil:
+			rows, err = searcher.Search(s.ctx, query, searchLimit+1)
+			if tag != "" && err == nil {
+				rows = withTag(rows, tag)
+			}
+		}
+		fyne.Do(func() { s.onFound(gen, rows, err) })
+	})
+}
+
+// filterByName keeps the clients whose name holds query, ignoring case; the
+// recently deleted are few, and the search index holds live clients only.
+func filterByName(rows []data.ContactSummary, query string) []data.ContactSummary {
+	q := strings.ToLower(query)
+	var out []data.ContactSummary
+	for _, r := range rows {
+		if strings.Contains(strings.ToLower(r.DisplayName), q) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// withTag keeps the clients that carry tag, so a search stays inside the
+// tag chosen in the filter.
+func withTag(rows []data.ContactSummary, tag string) []data.ContactSummary {
+	var out []data.ContactSummary
+	for _, r := range rows {
+		for _, t := range r.Tags {
+			if strings.EqualFold(t, tag) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *ClientsScreen) onFound(gen int, rows []data.ContactSummary, err error) {
+	if gen != s.generation {
+		return
+	}
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.status.Hide()
+	s.empty.Hide()
+	s.found = rows
+	switch {
+	case s.deleted.Checked && len(rows) == 0:
+		setSecondaryText(s.count, "Nothing deleted")
+	case s.deleted.Checked:
+		setSecondaryText(s.count, fmt.Sprintf("%d deleted; pick one to restore it", len(rows)))
+	case len(rows) > searchLimit:
+		s.found = rows[:searchLimit]
+		setSecondaryText(s.count, fmt.Sprintf("More than %d found; type more to narrow it", searchLimit))
+	case len(rows) == 0:
+		setSecondaryText(s.count, "No client matches")
+	default:
+		setSecondaryText(s.count, fmt.Sprintf("%d found", len(rows)))
+	}
+	s.list.Show()
+	s.list.UnselectAll()
+	s.list.ScrollToTop()
+	s.list.Refresh()
+}
+
+func (s *ClientsScreen) onSearchChanged(text string) {
+	s.query = strings.TrimSpace(text)
+	s.Load()
+}
+
+func (s *ClientsScreen) onSelected(id widget.ListItemID) {
+	s.list.Unselect(id)
+	var c data.ContactSummary
+	if s.filtered {
+		if id >= len(s.found) {
+			return
+		}
+		c = s.found[id]
+	} else {
+		rows, ok := s.pages[id/clientsPageSize]
+		if !ok || id%clientsPageSize >= len(rows) {
+			return
+		}
+		c = rows[id%clientsPageSize]
+	}
+	if c.ID == "" {
+		return
+	}
+	if s.deleted.Checked {
+		if s.onRestore != nil {
+			s.onRestore(c)
+		}
+		return
+	}
+	if s.onOpen != nil {
+		s.onOpen(c.ID)
+	}
 }
 
 // close stops work still running for the screen; its answers are dropped.
@@ -132,7 +350,11 @@ func (s *ClientsScreen) onCounted(gen, n int, err error) {
 	}
 	s.total = n
 	s.status.Hide()
-	setSecondaryText(s.count, clientCountText(n))
+	if s.tag != "" {
+		setSecondaryText(s.count, clientCountText(n)+" tagged "+s.tag)
+	} else {
+		setSecondaryText(s.count, clientCountText(n))
+	}
 	if n == 0 {
 		s.list.Hide()
 		s.empty.Show()
@@ -168,12 +390,21 @@ func (s *ClientsScreen) showError(err error) {
 }
 
 func (s *ClientsScreen) rowCount() int {
+	if s.filtered {
+		return len(s.found)
+	}
 	return s.total
 }
 
 // onUpdateRow fills one visible row, asking for its page when it is not here yet.
 func (s *ClientsScreen) onUpdateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	row := o.(*clientRow)
+	if s.filtered {
+		if id < len(s.found) {
+			row.show(s.found[id])
+		}
+		return
+	}
 	page := id / clientsPageSize
 	rows, ok := s.pages[page]
 	if !ok {
@@ -251,6 +482,9 @@ func (r *clientRow) show(c data.ContactSummary) {
 	org := c.Organization
 	if org == c.DisplayName { // a company on its own: its name is already the title
 		org = ""
+	}
+	if len(c.Tags) > 0 {
+		org = joinNonEmpty(" · ", org, strings.Join(c.Tags, ", "))
 	}
 	setSecondaryText(r.organization, org)
 	setSecondaryText(r.phone, c.Phone)

@@ -134,7 +134,7 @@ func TestClientsScreen(t *testing.T) {
 		run()
 
 		texts := shownTexts(w)
-		if !contains(texts, "No clients yet — add one with rapport contact add, or look around with rapport demo --clients 500") {
+		if !contains(texts, "No clients yet — add one with New client (Ctrl+N), or bring your contacts in with Import") {
 			t.Errorf("empty state missing; window shows %q", texts)
 		}
 		if !contains(texts, "No clients") {

@@ -24,6 +24,7 @@ type cli struct {
 	store          *data.Store
 	ctx            context.Context
 	fs             *flag.FlagSet // the running command's flags, for --help
+	feed           *keptFeed     // the calendar file the open app keeps
 }
 
 // clock is the time every command and the store go by; tests set it.
@@ -96,7 +97,7 @@ func (c *cli) main(args []string) int {
 		defer c.store.Close()
 		stop := c.startMaintenance()
 		defer stop()
-		if err := runGUI(c.store); err != nil {
+		if err := c.runGUI(); err != nil {
 			return c.fail(err)
 		}
 		return 0

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2/app"
 
 	"rapport/assets"
@@ -16,11 +21,54 @@ var (
 	appVersion = "0.1.0"
 )
 
-// runGUI opens the main window on store and returns when it is closed.
-func runGUI(store *data.Store) error {
+// runGUI opens the main window on the store and returns when it is closed.
+func (c *cli) runGUI() error {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w := ui.NewMainWindow(a, store)
-	w.ShowAndRun()
+	// The staff name saved in Settings stands unless RAPPORT_STAFF says otherwise.
+	if c.store.Staff == "" {
+		if v, ok, err := c.store.LocalSetting(c.ctx, ui.StaffSetting); err == nil && ok {
+			c.store.Staff = v
+		}
+	}
+	m := ui.NewMainWindow(a, c.store, ui.Options{
+		Currency: defaultCurrency(c.store.Region),
+		Zone:     localZone(),
+		Feed:     c.feed,
+		Importer: guiImporter{c},
+	})
+	m.Window().ShowAndRun()
 	return nil
+}
+
+// guiImporter imports files for the app's import dialog, as rapport import
+// does: a backup first (unless it is a dry run), then each file in its own
+// transaction.
+type guiImporter struct{ c *cli }
+
+func (g guiImporter) Import(ctx context.Context, paths []string, dryRun bool, progress func(done, total int)) (ui.ImportReport, error) {
+	files, err := importFiles(paths)
+	if err != nil {
+		return ui.ImportReport{}, err
+	}
+	if len(files) == 0 {
+		return ui.ImportReport{}, fmt.Errorf("%w: no .vcf or .ics file there", data.ErrInvalid)
+	}
+	if !dryRun {
+		if _, err := g.c.store.Backup(ctx, data.BackupImport); err != nil {
+			return ui.ImportReport{}, fmt.Errorf("backing up before the import (nothing was imported): %w", err)
+		}
+	}
+	r := importInto(ctx, g.c.store, files, dryRun, false, progress)
+	var out ui.ImportReport
+	var lines bytes.Buffer
+	printReport(&lines, r)
+	all := strings.Split(strings.TrimSpace(lines.String()), "\n")
+	out.Summary = all[len(all)-1] // printReport ends with the counts
+	out.Lines = all[:len(all)-1]
+	out.Changes = r.Created + r.Updated
+	if len(r.Errors) == len(files) && out.Changes == 0 {
+		return out, fmt.Errorf("%s", r.Errors[0].Message)
+	}
+	return out, nil
 }

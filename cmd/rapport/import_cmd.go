@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -45,27 +46,12 @@ func importCmd(c *cli, args []string) error {
 			return fmt.Errorf("backing up before the import (nothing was imported): %w", err)
 		}
 	}
-	im := &vcf.Importer{Store: c.store, DryRun: *dryRun}
-	cal := &ics.Importer{Store: c.store, DryRun: *dryRun, Unlinked: *unlinked}
-	r := vcf.NewReport(*dryRun)
 	progress := isTerminal(c.stderr) && len(files) > 1
-	for i, f := range files {
-		if progress {
-			fmt.Fprintf(c.stderr, "\rimporting %d of %d files", i+1, len(files))
+	r := importInto(c.ctx, c.store, files, *dryRun, *unlinked, func(done, total int) {
+		if progress && done < total {
+			fmt.Fprintf(c.stderr, "\rimporting %d of %d files", done+1, total)
 		}
-		if strings.EqualFold(filepath.Ext(f), ".ics") || strings.EqualFold(filepath.Ext(f), ".ical") {
-			if st, err := os.Stat(f); err == nil {
-				if err := data.CheckImportSize(st.Size()); err != nil {
-					r.Files++
-					r.Errors = append(r.Errors, vcf.FileError{File: f, Message: err.Error()})
-					continue
-				}
-			}
-			cal.ImportFile(c.ctx, f, r) // the error is in the report
-			continue
-		}
-		im.ImportFile(c.ctx, f, r) // the error is in the report
-	}
+	})
 	if progress {
 		fmt.Fprintln(c.stderr)
 	}
@@ -83,6 +69,37 @@ func importCmd(c *cli, args []string) error {
 		return fmt.Errorf("%d of %d files were not imported", len(r.Errors), r.Files)
 	}
 	return nil
+}
+
+// importInto imports each file (vCard, or iCalendar by its extension) in its
+// own transaction, telling progress before each file and once at the end,
+// and gives the report; a file that failed is in its Errors. A cancelled ctx
+// stops before the next file.
+func importInto(ctx context.Context, store *data.Store, files []string, dryRun, unlinked bool, progress func(done, total int)) *vcf.Report {
+	im := &vcf.Importer{Store: store, DryRun: dryRun}
+	cal := &ics.Importer{Store: store, DryRun: dryRun, Unlinked: unlinked}
+	r := vcf.NewReport(dryRun)
+	for i, f := range files {
+		progress(i, len(files))
+		if ctx.Err() != nil {
+			r.Errors = append(r.Errors, vcf.FileError{File: f, Message: "the import was stopped before this file"})
+			continue
+		}
+		if strings.EqualFold(filepath.Ext(f), ".ics") || strings.EqualFold(filepath.Ext(f), ".ical") {
+			if st, err := os.Stat(f); err == nil {
+				if err := data.CheckImportSize(st.Size()); err != nil {
+					r.Files++
+					r.Errors = append(r.Errors, vcf.FileError{File: f, Message: err.Error()})
+					continue
+				}
+			}
+			cal.ImportFile(ctx, f, r) // the error is in the report
+			continue
+		}
+		im.ImportFile(ctx, f, r) // the error is in the report
+	}
+	progress(len(files), len(files))
+	return r
 }
 
 // importFiles expands folders into the vCard and iCalendar files they hold,

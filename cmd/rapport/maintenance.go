@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -14,28 +16,13 @@ const backupCheckEvery = time.Hour
 // startMaintenance runs what the app does in the background while its
 // window is open, off the window's goroutines: the quick check of the
 // database at start, the daily backup, and the calendar feed if one is
-// kept (rapport feed --keep). It returns the function that
-// stops it and waits for work under way.
+// kept (rapport feed --keep, or the app's Settings). It returns the function
+// that stops it and waits for work under way.
 func (c *cli) startMaintenance() (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(c.ctx)
-	if f, ok, err := c.loadFeedSetting(); err != nil {
-		fmt.Fprintln(c.stderr, "rapport:", err)
-	} else if ok {
-		o, err := icalOptions(f.What, f.Tag, f.Days)
-		if err != nil {
-			fmt.Fprintln(c.stderr, "rapport: the saved calendar feed:", err)
-		} else {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := watchFeed(ctx, c, f.File, o); err != nil {
-					fmt.Fprintln(c.stderr, "rapport: calendar feed:", err)
-				}
-			}()
-		}
-	}
+	c.feed = &keptFeed{c: c}
+	c.feed.start()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -61,7 +48,90 @@ func (c *cli) startMaintenance() (stop func()) {
 	}()
 	return func() {
 		close(done)
-		cancel()
+		c.feed.stop()
 		wg.Wait()
 	}
+}
+
+// keptFeed is the calendar file the app keeps up to date while it is open.
+// The app's Settings change it through FeedFile and SetFeedFile, which
+// restart the watcher on the new file.
+type keptFeed struct {
+	c      *cli
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// start watches the saved feed, if there is one.
+func (k *keptFeed) start() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	c := k.c
+	f, ok, err := c.loadFeedSetting()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "rapport:", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	o, err := icalOptions(f.What, f.Tag, f.Days)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "rapport: the saved calendar feed:", err)
+		return
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	done := make(chan struct{})
+	k.cancel, k.done = cancel, done
+	go func() {
+		defer close(done)
+		if err := watchFeed(ctx, c, f.File, o); err != nil {
+			fmt.Fprintln(c.stderr, "rapport: calendar feed:", err)
+		}
+	}()
+}
+
+// stop ends the watcher and waits for it.
+func (k *keptFeed) stop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.cancel != nil {
+		k.cancel()
+		<-k.done
+		k.cancel, k.done = nil, nil
+	}
+}
+
+// FeedFile is the file kept, "" when none is.
+func (k *keptFeed) FeedFile(context.Context) (string, error) {
+	f, ok, err := k.c.loadFeedSetting()
+	if err != nil || !ok {
+		return "", err
+	}
+	return f.File, nil
+}
+
+// SetFeedFile keeps path from now on, with dates, appointments and tasks
+// (what a feed kept from the command line may narrow); "" stops the feed.
+func (k *keptFeed) SetFeedFile(ctx context.Context, path string) error {
+	value := ""
+	if path != "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		f := savedFeed{File: abs, What: "dates,appointments,tasks"}
+		if old, ok, err := k.c.loadFeedSetting(); err == nil && ok {
+			f.What, f.Tag, f.Days = old.What, old.Tag, old.Days
+		}
+		b, _ := json.Marshal(f)
+		value = string(b)
+	}
+	if err := k.c.store.SetLocalSetting(ctx, feedSetting, value); err != nil {
+		return err
+	}
+	k.stop()
+	k.start()
+	return nil
 }

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"rapport/data"
+)
+
+// ClientMerger folds a duplicate into the client kept.
+type ClientMerger interface {
+	MergeContacts(ctx context.Context, keepID, otherID string) error
+}
+
+// mergeSide is what the merge dialog shows of one of the two records.
+type mergeSide struct {
+	contact *data.Contact
+	summary data.Summary
+}
+
+// showMerge asks for the duplicate of the client shown, then puts both side
+// by side to choose which record is kept.
+func (p *ClientPage) showMerge() {
+	m := p.m
+	picker := newClientPicker(m, "The other record of "+p.contact.DisplayName+": type a name, phone or e-mail", func(c data.ContactSummary) {
+		if c.ID == p.id {
+			m.failed("Nothing to merge", fmt.Errorf("%w: that is this same record; choose the other one", data.ErrInvalid))
+			return
+		}
+		p.compareForMerge(c.ID)
+	})
+	picker.entry.OnSubmitted = func(string) { picker.pickFirst() }
+	picker.entry.SetText(p.contact.DisplayName) // duplicates usually share the name
+	d := dialog.NewCustomWithoutButtons("Merge a duplicate of "+p.contact.DisplayName, container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil, picker.box), m.win)
+	d.Resize(fyne.NewSize(560, 0))
+	m.showDialog(d)
+	m.win.Canvas().Focus(picker.entry)
+}
+
+// compareForMerge loads both records and shows them side by side.
+func (p *ClientPage) compareForMerge(otherID string) {
+	m := p.m
+	load(m.run, func() ([2]mergeSide, error) {
+		var sides [2]mergeSide
+		for i, id := range []string{p.id, otherID} {
+			c, err := m.store.Contact(m.ctx, id)
+			if err != nil {
+				return sides, err
+			}
+			sum, err := m.store.ClientSummary(m.ctx, id)
+			if err != nil {
+				return sides, err
+			}
+			sides[i] = mergeSide{c, sum}
+		}
+		return sides, nil
+	}, func(sides [2]mergeSide, err error) {
+		if err != nil {
+			m.failed("The records could not be compared", err)
+			return
+		}
+		columns := make([]fyne.CanvasObject, 2)
+		for i, side := range sides {
+			other := sides[1-i]
+			keep := widget.NewButton("Keep this one", func() { p.merge(side.contact, other.contact) })
+			keep.Importance = widget.HighImportance
+			columns[i] = container.NewBorder(nil, keep, nil, nil, mergeColumn(side, m))
+		}
+		note := quiet("Everything of the other record moves onto the one kept: its timeline, preferences, dates, tasks and appointments. Phones and e-mails both have are kept once, empty fields are filled in, and an opt-out on either side stays.")
+		d := dialog.NewCustomWithoutButtons("Which record is kept?", container.NewBorder(note,
+			container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil,
+			container.NewGridWithColumns(2, columns...)), m.win)
+		d.Resize(fyne.NewSize(820, 0))
+		m.showDialog(d)
+	})
+}
+
+// mergeColumn lists one record's facts, to compare with the other's.
+func mergeColumn(s mergeSide, m *MainWindow) fyne.CanvasObject {
+	c := s.contact
+	name := widget.NewLabel(c.DisplayName)
+	name.TextStyle.Bold = true
+	var phones, emails []string
+	for _, p := range c.Phones {
+		phones = append(phones, p.Number)
+	}
+	for _, e := range c.Emails {
+		emails = append(emails, e.Address)
+	}
+	last := "never"
+	if !s.summary.LastVisit.IsZero() {
+		last = agoText(s.summary.LastVisit, m.now())
+	}
+	facts := []struct{ what, value string }{
+		{"Names", joinNonEmpty(" ", c.Given, c.Family)},
+		{"Company", c.Organization},
+		{"Phones", strings.Join(phones, ", ")},
+		{"E-mails", strings.Join(emails, ", ")},
+		{"Birthday", dateTextOrEmpty(c.Birthday)},
+		{"Tags", strings.Join(c.Tags, ", ")},
+		{"Visits", fmt.Sprintf("%d, last %s", s.summary.Visits, last)},
+		{"Added", c.Created.Local().Format("2 January 2006")},
+		{"From", c.Source},
+	}
+	rows := []fyne.CanvasObject{name}
+	for _, f := range facts {
+		v := f.value
+		if v == "" {
+			v = "—"
+		}
+		rows = append(rows, infoLine(nil, v, f.what))
+	}
+	return container.NewVBox(rows...)
+}
+
+func dateTextOrEmpty(d data.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return dateText(d)
+}
+
+func (p *ClientPage) merge(keep, other *data.Contact) {
+	m := p.m
+	act(m.run, func() error { return m.store.MergeContacts(m.ctx, keep.ID, other.ID) }, func(err error) {
+		if err != nil {
+			m.failed("The records were not merged", err)
+			return
+		}
+		m.closeDialog()
+		m.notify(fmt.Sprintf("%s and %s are one record now.", keep.DisplayName, other.DisplayName), "", nil)
+		if keep.ID == p.id {
+			p.Load()
+			return
+		}
+		m.openClient(keep.ID)
+	})
+}
