@@ -73,10 +73,12 @@ type ClientsScreen struct {
 
 	// onOpen opens a client's page; onNew the form for a new client;
 	// onRestore asks whether to bring a deleted client back.
-	onOpen    func(id string)
-	onNew     func()
-	onImport  func()
-	onRestore func(c data.ContactSummary)
+	onOpen func(id string)
+	// onFirstRows runs once, when the list first shows loaded clients.
+	onFirstRows func()
+	onNew       func()
+	onImport    func()
+	onRestore   func(c data.ContactSummary)
 
 	tag        string
 	generation int // bumped on every reload so late answers to an old load are dropped
@@ -376,6 +378,10 @@ func (s *ClientsScreen) onPageLoaded(gen, page int, rows []data.ContactSummary, 
 	}
 	s.pages[page] = rows
 	s.list.Refresh()
+	if f := s.onFirstRows; f != nil && len(rows) > 0 {
+		s.onFirstRows = nil
+		f()
+	}
 }
 
 func (s *ClientsScreen) showError(err error) {

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"rapport/assets"
@@ -31,12 +34,19 @@ func (c *cli) runGUI() error {
 			c.store.Staff = v
 		}
 	}
-	m := ui.NewMainWindow(a, c.store, ui.Options{
+	opts := ui.Options{
 		Currency: defaultCurrency(c.store.Region),
 		Zone:     localZone(),
 		Feed:     c.feed,
 		Importer: guiImporter{c},
-	})
+	}
+	if v, ok := os.LookupEnv("RAPPORT_BENCH_FIRST_FRAME"); ok {
+		if err := c.benchFirstFrame(a, &opts, v); err != nil {
+			return err
+		}
+	}
+	m := ui.NewMainWindow(a, c.store, opts)
+	frameWindow = m.Window()
 	m.Window().ShowAndRun()
 	return nil
 }
@@ -71,4 +81,37 @@ func (g guiImporter) Import(ctx context.Context, paths []string, dryRun bool, pr
 		return out, fmt.Errorf("%s", r.Errors[0].Message)
 	}
 	return out, nil
+}
+
+// processStart is when the process began, near enough: the first frame is
+// timed from here.
+var processStart = time.Now()
+
+// frameWindow is the window benchFirstFrame captures.
+var frameWindow fyne.Window
+
+// benchFirstFrame sets the app up for the benchmark of its first frame
+// (RAPPORT_BENCH_FIRST_FRAME=quit-after=DURATION): it opens on the clients
+// list, reads the painted window back once the list shows clients, says how
+// long that took on stderr, and quits DURATION later, so that the peak memory
+// of the process covers the start-up work that follows the frame.
+func (c *cli) benchFirstFrame(a fyne.App, opts *ui.Options, spec string) error {
+	quitAfter := 5 * time.Second
+	if v, ok := strings.CutPrefix(spec, "quit-after="); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return usageError{fmt.Sprintf("RAPPORT_BENCH_FIRST_FRAME: %v", err)}
+		}
+		quitAfter = d
+	}
+	opts.OpenOnClients = true
+	opts.OnClientsShown = func() {
+		// Capture waits for the GL context and reads back what is painted.
+		if frameWindow != nil {
+			frameWindow.Canvas().Capture()
+		}
+		fmt.Fprintf(c.stderr, "rapport: first frame with clients %d ms after start\n", time.Since(processStart).Milliseconds())
+		time.AfterFunc(quitAfter, func() { fyne.Do(a.Quit) })
+	}
+	return nil
 }
