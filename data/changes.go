@@ -76,6 +76,8 @@ func init() {
 		spec("appointment", toContact, "contact_id", "start_utc", "end_utc", "tz", "all_day:int", "purpose", "staff", "status"),
 		spec("important_date", toContact, "contact_id", "kind", "label", "year:int", "month:int", "day:int", "yearly:int", "lead_days:int"),
 		spec("task", toContact, "contact_id", "title", "due", "done_at", "snoozed_until"),
+		// The record that a client was erased; its row id is the client's id.
+		spec("erasure", nil, "at", "device"),
 	} {
 		syncedTables[t.name] = t
 	}
@@ -94,6 +96,9 @@ type Op struct {
 	Row    string         `json:"row"`
 	CL     int64          `json:"cl"`
 	Set    map[string]any `json:"set,omitempty"`
+	// Staff is the name of the person who made the change ("" when the
+	// computer has none set), for the history of a client.
+	Staff string `json:"by,omitempty"`
 }
 
 func (o Op) stamp() string { return stamp(o.HLC, o.Device, o.ID) }
@@ -107,6 +112,7 @@ type txn struct {
 	touched map[string]bool
 	hlc     uint64
 	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
+	erased  bool                 // a client was erased: see writeTx
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -170,7 +176,17 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if t.erased {
+		// The write-ahead log still holds the pages as they were before the
+		// erasure; copying it into the database and emptying it takes those
+		// old values off the disk. Readers still open may keep it from
+		// finishing, in which case the next checkpoint does it.
+		s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	return nil
 }
 
 func (t *txn) touch(contactIDs ...string) {
@@ -320,7 +336,7 @@ func sameValue(a, b any) bool {
 func (t *txn) newOp(table, row string, cl int64, set fields) Op {
 	v := t.s.clock.next(t.s.Now())
 	t.hlc = v
-	return Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set}
+	return Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.Staff}
 }
 
 func (t *txn) record(op Op) error {
@@ -331,8 +347,8 @@ func (t *txn) record(op Op) error {
 			return err
 		}
 	}
-	return t.execPrepared("INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES(?, ?, ?, ?, ?, ?)",
-		op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON))
+	return t.execPrepared("INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json, staff) VALUES(?, ?, ?, ?, ?, ?, ?)",
+		op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON), op.Staff)
 }
 
 // put creates the row or changes the given fields of it, recording one
