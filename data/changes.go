@@ -180,13 +180,22 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 		return err
 	}
 	if t.erased {
-		// The write-ahead log still holds the pages as they were before the
-		// erasure; copying it into the database and emptying it takes those
-		// old values off the disk. Readers still open may keep it from
-		// finishing, in which case the next checkpoint does it.
-		s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		s.purgeFreedSpace(ctx)
 	}
 	return nil
+}
+
+// purgeFreedSpace takes erased values off the disk. Rows are gone from the
+// tables once the erasure commits, but copies of their bytes stay in the
+// unused space of pages that were rewritten before (SQLite does not clear
+// it), and the write-ahead log holds the pages as they were. VACUUM rebuilds
+// the file from the live rows alone, and the checkpoint copies the result
+// into the database and empties the log. Both are best effort: readers still
+// open may hold them off, and the next erasure or VACUUM does the rest. It
+// takes a while on a large book, which is acceptable for something this rare.
+func (s *Store) purgeFreedSpace(ctx context.Context) {
+	s.db.ExecContext(ctx, "VACUUM")
+	s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 }
 
 func (t *txn) touch(contactIDs ...string) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,4 +95,43 @@ func mapKeys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestPrivacyErase(t *testing.T) {
+	s := newShop(t)
+	anna := annaWithEverything(s)
+	bea := s.id("contact", "add", "--given", "Bea", "--family", "Roth")
+
+	// Without --yes it asks; anything but yes changes nothing.
+	before := s.state()
+	var o, e bytes.Buffer
+	c := &cli{stdout: &o, stderr: &e, in: strings.NewReader("no\n")}
+	if code := c.main([]string{"--db", s.db, "privacy", "erase", anna}); code != 1 || !strings.Contains(e.String(), "cancelled") {
+		t.Fatalf("erase answered no: exit %d, %q", code, e.String())
+	}
+	if s.state() != before {
+		t.Fatal("a cancelled erasure changed the book")
+	}
+
+	out := s.ok("privacy", "erase", anna[:13], "--yes")
+	if !strings.Contains(out, "erased client "+anna) {
+		t.Errorf("erase printed %q", out)
+	}
+	if list := s.ok("contact", "list"); strings.Contains(list, "Anna") || !strings.Contains(list, "Bea") {
+		t.Errorf("list after the erasure: %q", list)
+	}
+	if r := s.run("contact", "show", anna); r.code != 1 {
+		t.Errorf("show of the erased client: %+v", r)
+	}
+	if found := s.ok("contact", "search", "Keller"); strings.Contains(found, "Anna") {
+		t.Errorf("search finds the erased client: %q", found)
+	}
+	hist := s.ok("history", anna)
+	if !strings.Contains(hist, "personal data erased") || strings.Contains(hist, "Keller") {
+		t.Errorf("history of the erased client:\n%s", hist)
+	}
+	if r := s.run("privacy", "erase", anna, "--yes"); r.code != 1 {
+		t.Errorf("erasing twice: %+v", r)
+	}
+	s.show(bea)
 }
