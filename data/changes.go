@@ -113,6 +113,10 @@ type txn struct {
 	hlc     uint64
 	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
 	erased  bool                 // a client was erased: see writeTx
+	// anyErasure caches whether the database records any erasure, so that
+	// applying operations in a book that never erased anyone costs no more
+	// than before; nil until asked.
+	anyErasure *bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the

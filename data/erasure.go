@@ -137,6 +137,17 @@ func (t *txn) ownerOf(ts *tableSpec, op Op) (string, error) {
 // the row it names empty and linked to the client, so that the row's later
 // operations, even those that do not name the client, are refused too.
 func (t *txn) refuseErased(op Op) (bool, error) {
+	if t.anyErasure == nil {
+		var n int
+		if err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM (SELECT 1 FROM erasure WHERE cl > 0 LIMIT 1)").Scan(&n); err != nil {
+			return false, err
+		}
+		any := n > 0
+		t.anyErasure = &any
+	}
+	if !*t.anyErasure {
+		return false, nil
+	}
 	ts := syncedTables[op.Table]
 	owner, err := t.ownerOf(ts, op)
 	if err != nil || owner == "" {
@@ -167,6 +178,16 @@ func (t *txn) refuseErased(op Op) (bool, error) {
 	if !erased {
 		return false, nil
 	}
+	// A row still at cl 0 is one an erasure or a refusal already emptied;
+	// any other was given values by operations that came before the one
+	// that named the client, and those values must leave the disk too.
+	var cl int64
+	if err := t.QueryRowContext(t.ctx, "SELECT cl FROM "+ts.name+" WHERE id = ?", op.Row).Scan(&cl); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if cl != 0 {
+		t.erased = true
+	}
 	if _, err := t.ensureRow("contact", owner); err != nil {
 		return false, err
 	}
@@ -175,7 +196,12 @@ func (t *txn) refuseErased(op Op) (bool, error) {
 			return false, err
 		}
 	}
-	return true, t.blankRows(ts, []string{op.Row})
+	if err := t.blankRows(ts, []string{op.Row}); err != nil {
+		return false, err
+	}
+	// Operations about the row that came before the one naming its client
+	// were applied and logged as anyone's; their values go now.
+	return true, t.scrubOperations(op.Row)
 }
 
 // eraseContact erases the contact and every contact merged into it, as
@@ -188,6 +214,8 @@ func (t *txn) eraseContact(id string) error {
 	}
 	defer t.ExecContext(t.ctx, "PRAGMA secure_delete = 0")
 	t.erased = true
+	yes := true
+	t.anyErasure = &yes
 	people := []string{id}
 	seen := map[string]bool{id: true}
 	for i := 0; i < len(people); i++ {

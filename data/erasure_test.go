@@ -309,5 +309,11 @@ func TestPrivacyErasePropagatesAndWins(t *testing.T) {
 		for _, l := range personalDataLeft(t, c, zofiaMarkers) {
 			t.Error(l)
 		}
+		checkFileHasNoTrace(t, c)
+		b, err := os.ReadFile(c.Path())
+		must(t, err)
+		if bytes.Contains(b, []byte("40 quell-fit")) {
+			t.Error("the size B sent before the client's records arrived is still in the file")
+		}
 	})
 }

@@ -137,7 +137,9 @@ func (t *txn) applyOp(op Op) (changed, refused bool, err error) {
 		return false, refused, err
 	}
 	changed, err = t.mergeOp(op)
-	if err == nil && op.Table == "erasure" && op.CL > 0 {
+	// An erasure applied before changes nothing and needs no second pass
+	// (which would rebuild the whole file again).
+	if err == nil && changed && op.Table == "erasure" && op.CL > 0 {
 		err = t.eraseContact(op.Row)
 	}
 	return changed, false, err
