@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -316,4 +318,64 @@ func TestPrivacyErasePropagatesAndWins(t *testing.T) {
 			t.Error("the size B sent before the client's records arrived is still in the file")
 		}
 	})
+}
+
+// TestPrivacyEraseConvergesWhateverTheOrder: the operations of a client's
+// life, edits made elsewhere before and after the erasure, and the erasure
+// itself give the same database in any order of arrival (SYNC.md, I6).
+func TestPrivacyEraseConvergesWhateverTheOrder(t *testing.T) {
+	ctx := context.Background()
+	a, b := openTest(t), openTest(t)
+	zofia := addZofia(t, a)
+	bea := &Contact{Given: "Bea", Family: "Roth", Tags: []string{"VIP"}}
+	must(t, a.SaveContact(ctx, bea))
+	var seqA, seqB int64
+	syncAll(t, a, b, &seqA)
+	bz, err := b.Contact(ctx, zofia.ID)
+	must(t, err)
+	bz.Notes = "quell-late note"
+	must(t, b.SaveContact(ctx, bz))
+	prefs, err := b.Preferences(ctx, zofia.ID)
+	must(t, err)
+	prefs[0].Value = "40 quell-fit"
+	must(t, b.SetPreference(ctx, &prefs[0]))
+	must(t, b.SetPreference(ctx, &Preference{ContactID: bea.ID, Category: "colour", Value: "green"}))
+	_, err = a.EraseContact(ctx, zofia.ID)
+	must(t, err)
+	fromA, _, err := a.Outbox(ctx, 0, 1<<20)
+	must(t, err)
+	fromB, _, err := b.Outbox(ctx, seqB, 1<<20)
+	must(t, err)
+	all := append(append([]Op{}, fromA...), fromB...)
+
+	var want storeDump
+	rng := rand.New(rand.NewPCG(7, 11))
+	for round := 0; round < 6; round++ {
+		ops := append([]Op{}, all...)
+		switch round {
+		case 0: // as published
+		case 1:
+			slices.Reverse(ops)
+		default:
+			rng.Shuffle(len(ops), func(i, j int) { ops[i], ops[j] = ops[j], ops[i] })
+		}
+		s := openTest(t)
+		// In batches of a few operations, as segments arrive.
+		for len(ops) > 0 {
+			n := min(len(ops), 1+rng.IntN(7))
+			if _, err := s.ApplyRemote(ctx, ops[:n]); err != nil {
+				t.Fatal(err)
+			}
+			ops = ops[n:]
+		}
+		for _, l := range personalDataLeft(t, s, zofiaMarkers) {
+			t.Errorf("round %d: %s", round, l)
+		}
+		got := dumpStore(t, s)
+		if round == 0 {
+			want = got
+			continue
+		}
+		sameDump(t, fmt.Sprintf("round %d against the published order", round), want, got)
+	}
 }
