@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,5 +48,23 @@ func TestHistoryCommand(t *testing.T) {
 	}
 	if r := s.run("history", "0190e0c0-0000-7000-8000-00000000dead"); r.code != 1 {
 		t.Errorf("history of no one: %+v", r)
+	}
+}
+
+func TestHistoryOfAnImportedClient(t *testing.T) {
+	s := newShop(t)
+	card := filepath.Join(t.TempDir(), "one.vcf")
+	os.WriteFile(card, []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bea Roth\r\nN:Roth;Bea;;;\r\nEMAIL:bea@example.com\r\nEND:VCARD\r\n"), 0o600)
+	s.ok("import", card)
+	var found []struct{ ID string }
+	s.json(&found, "contact", "search", "Roth")
+	if len(found) != 1 {
+		t.Fatalf("search after the import: %+v", found)
+	}
+	out := s.ok("history", found[0].ID)
+	for _, want := range []string{"client created  by Mia on this computer", "given: Bea", "address: bea@example.com"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("history of an imported client lacks %q:\n%s", want, out)
+		}
 	}
 }
