@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 )
@@ -387,4 +389,95 @@ func (t *txn) logRemote(op Op, refused bool) error {
 	return t.execPrepared(`INSERT INTO sync_remote_log(op_id, hlc, dev, tbl, row_id, cl, set_json, staff)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(op_id) DO NOTHING`,
 		op.ID, op.HLC, op.Device, op.Table, op.Row, op.CL, setJSON, op.Staff)
+}
+
+// erasureProblems finds erased clients that still have values: a field of
+// their own row or a live row of theirs, or an operation about one of their
+// rows with more than the link to them. Nothing Rapport does leaves one, but
+// a database edited by other means or restored in part could. With repair,
+// each such client is erased again.
+func (s *Store) erasureProblems(ctx context.Context, repair bool) ([]CheckProblem, error) {
+	owned := "SELECT id FROM erasure WHERE cl > 0"
+	for _, name := range ownedTables() {
+		owned += " UNION ALL SELECT id FROM " + name + " WHERE contact_id IN (SELECT id FROM erasure WHERE cl > 0)"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id FROM erasure e JOIN contact c ON c.id = e.id
+		WHERE e.cl > 0 AND (c.cl <> 0 OR c.display_name <> '' OR c.given <> '' OR c.family <> '' OR c.notes <> '' OR c.photo IS NOT NULL)`)
+	if err != nil {
+		return nil, fmt.Errorf("checking erasures: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]bool{}
+	for _, id := range ids {
+		bad[id] = true
+	}
+	for _, name := range ownedTables() {
+		rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT contact_id FROM "+name+" WHERE cl <> 0 AND contact_id IN (SELECT id FROM erasure WHERE cl > 0)")
+		if err != nil {
+			return nil, fmt.Errorf("checking erasures: %w", err)
+		}
+		ids, err := scanIDs(rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			bad[id] = true
+		}
+	}
+	var ops int
+	for _, log := range []string{"sync_outbox", "sync_remote_log"} {
+		n, err := s.count(ctx, `SELECT count(*) FROM `+log+` WHERE tbl <> 'erasure' AND set_json <> ''
+			AND json_remove(set_json, '$.contact_id') <> '{}' AND row_id IN (`+owned+`)`)
+		if err != nil {
+			return nil, fmt.Errorf("checking erasures: %w", err)
+		}
+		ops += n
+	}
+	if len(bad) == 0 && ops == 0 {
+		return nil, nil
+	}
+	var out []CheckProblem
+	if len(bad) > 0 {
+		out = append(out, CheckProblem{Area: areaErasure, Detail: fmt.Sprintf("%d erased clients still have records with values", len(bad))})
+	}
+	if ops > 0 {
+		out = append(out, CheckProblem{Area: areaErasure, Detail: fmt.Sprintf("%d recorded changes still hold values of erased clients", ops)})
+	}
+	if !repair {
+		return out, nil
+	}
+	if ops > 0 {
+		// Which client an operation's values belong to is not worth
+		// working out: erasing every erased client again is cheap next to
+		// the rebuild of the file that follows.
+		rows, err := s.db.QueryContext(ctx, "SELECT id FROM erasure WHERE cl > 0")
+		if err != nil {
+			return nil, err
+		}
+		ids, err := scanIDs(rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			bad[id] = true
+		}
+	}
+	err = s.write(ctx, func(t *txn) error {
+		for _, id := range slices.Sorted(maps.Keys(bad)) {
+			if err := t.eraseContact(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("erasing again: %w", err)
+	}
+	for i := range out {
+		out[i].Repaired = true
+	}
+	return out, nil
 }

@@ -379,3 +379,45 @@ func TestPrivacyEraseConvergesWhateverTheOrder(t *testing.T) {
 		sameDump(t, fmt.Sprintf("round %d against the published order", round), want, got)
 	}
 }
+
+func TestPrivacyCheckFindsValuesLeftAfterAnErasure(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	zofia := addZofia(t, s)
+	_, err := s.EraseContact(ctx, zofia.ID)
+	must(t, err)
+	// As a database edited by other means might have it.
+	for _, q := range []string{
+		"UPDATE contact SET given = 'Zofia' WHERE id = '" + zofia.ID + "'",
+		"UPDATE preference SET cl = 1, value = 'quell-back' WHERE contact_id = '" + zofia.ID + "'",
+		`UPDATE sync_outbox SET set_json = '{"notes":"quell-back"}' WHERE row_id = '` + zofia.ID + `' AND tbl = 'contact'`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.Check(ctx, false, false)
+	must(t, err)
+	var found []string
+	for _, p := range r.Problems {
+		if p.Area == "erasure" {
+			found = append(found, p.Detail)
+		}
+	}
+	if len(found) != 2 || r.OK() {
+		t.Fatalf("check found %v (ok %v), want the records and the changes", found, r.OK())
+	}
+	r, err = s.Check(ctx, false, true)
+	must(t, err)
+	if !r.OK() {
+		t.Errorf("check --repair left %+v", r.Problems)
+	}
+	for _, l := range personalDataLeft(t, s, zofiaMarkers) {
+		t.Error(l)
+	}
+	r, err = s.Check(ctx, false, false)
+	must(t, err)
+	if len(r.Problems) != 0 {
+		t.Errorf("after the repair: %+v", r.Problems)
+	}
+}
