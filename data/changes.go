@@ -76,6 +76,8 @@ func init() {
 		spec("appointment", toContact, "contact_id", "start_utc", "end_utc", "tz", "all_day:int", "purpose", "staff", "status"),
 		spec("important_date", toContact, "contact_id", "kind", "label", "year:int", "month:int", "day:int", "yearly:int", "lead_days:int"),
 		spec("task", toContact, "contact_id", "title", "due", "done_at", "snoozed_until"),
+		// The record that a client was erased; its row id is the client's id.
+		spec("erasure", nil, "at", "device"),
 	} {
 		syncedTables[t.name] = t
 	}
@@ -94,6 +96,9 @@ type Op struct {
 	Row    string         `json:"row"`
 	CL     int64          `json:"cl"`
 	Set    map[string]any `json:"set,omitempty"`
+	// Staff is the name of the person who made the change ("" when the
+	// computer has none set), for the history of a client.
+	Staff string `json:"by,omitempty"`
 }
 
 func (o Op) stamp() string { return stamp(o.HLC, o.Device, o.ID) }
@@ -107,6 +112,11 @@ type txn struct {
 	touched map[string]bool
 	hlc     uint64
 	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
+	erased  bool                 // a client was erased: see writeTx
+	// anyErasure caches whether the database records any erasure, so that
+	// applying operations in a book that never erased anyone costs no more
+	// than before; nil until asked.
+	anyErasure *bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -170,7 +180,26 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if t.erased {
+		s.purgeFreedSpace(ctx)
+	}
+	return nil
+}
+
+// purgeFreedSpace takes erased values off the disk. Rows are gone from the
+// tables once the erasure commits, but copies of their bytes stay in the
+// unused space of pages that were rewritten before (SQLite does not clear
+// it), and the write-ahead log holds the pages as they were. VACUUM rebuilds
+// the file from the live rows alone, and the checkpoint copies the result
+// into the database and empties the log. Both are best effort: readers still
+// open may hold them off, and the next erasure or VACUUM does the rest. It
+// takes a while on a large book, which is acceptable for something this rare.
+func (s *Store) purgeFreedSpace(ctx context.Context) {
+	s.db.ExecContext(ctx, "VACUUM")
+	s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 }
 
 func (t *txn) touch(contactIDs ...string) {
@@ -320,7 +349,7 @@ func sameValue(a, b any) bool {
 func (t *txn) newOp(table, row string, cl int64, set fields) Op {
 	v := t.s.clock.next(t.s.Now())
 	t.hlc = v
-	return Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set}
+	return Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.Staff}
 }
 
 func (t *txn) record(op Op) error {
@@ -331,8 +360,8 @@ func (t *txn) record(op Op) error {
 			return err
 		}
 	}
-	return t.execPrepared("INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES(?, ?, ?, ?, ?, ?)",
-		op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON))
+	return t.execPrepared("INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json, staff) VALUES(?, ?, ?, ?, ?, ?, ?)",
+		op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON), op.Staff)
 }
 
 // put creates the row or changes the given fields of it, recording one

@@ -10,7 +10,7 @@ import (
 
 // CheckProblem is one thing Check found wrong.
 type CheckProblem struct {
-	Area     string `json:"area"` // database, foreign keys, search index, figures, sync
+	Area     string `json:"area"` // database, foreign keys, search index, figures, sync, erasure
 	Detail   string `json:"detail"`
 	Repaired bool   `json:"repaired"`
 }
@@ -39,6 +39,7 @@ const (
 	areaSearch      = "search index"
 	areaFigures     = "figures"
 	areaSync        = "sync"
+	areaErasure     = "erasure"
 )
 
 // Check looks the database over: SQLite's own integrity check (the quick one
@@ -108,6 +109,13 @@ func (s *Store) Check(ctx context.Context, quick, repair bool) (CheckReport, err
 			return r, err
 		}
 		r.Problems = append(r.Problems, syncs...)
+
+		r.Checked = append(r.Checked, areaErasure)
+		erasures, err := s.erasureProblems(ctx, repair)
+		if err != nil {
+			return r, err
+		}
+		r.Problems = append(r.Problems, erasures...)
 	}
 	return r, nil
 }

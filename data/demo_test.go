@@ -241,7 +241,8 @@ func TestBulkLoadMatchesAPI(t *testing.T) {
 
 	for _, table := range bulkDumpTables() {
 		want, got := dumpTable(t, a, table), dumpTable(t, b, table)
-		if len(want) == 0 && table != "contact_url" {
+		// A generated shop has no web links and erased no one.
+		if len(want) == 0 && table != "contact_url" && table != "erasure" {
 			t.Errorf("%s: nothing loaded", table)
 		}
 		if d := firstDifference(want, got); d != "" {

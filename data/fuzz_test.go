@@ -59,6 +59,9 @@ func FuzzApplyRemoteJSON(f *testing.F) {
 	f.Add(`{"op":"0190e0c0-0000-7000-8000-000000000001","hlc":"0000018f00000000","dev":"0123456789abcdef0123456789abcdef","table":"contact","row":"0190e0c0-0000-7000-8000-0000000000aa","cl":1,"set":{"given":"Anna","bday_year":1986}}`)
 	f.Add(`{"op":"0190e0c0-0000-7000-8000-000000000002","hlc":"0000018f00000001","dev":"0123456789abcdef0123456789abcdef","table":"contact_email","row":"0190e0c0-0000-7000-8000-0000000000bb","cl":2,"set":{"contact_id":"0190e0c0-0000-7000-8000-0000000000aa","address":"a@b.c"}}`)
 	f.Add(`{"op":"x","table":"contact","set":{"photo":"!!"}}`)
+	// An erasure of the client above, and an edit of her that comes after it.
+	f.Add(`{"op":"0190e0c0-0000-7000-8000-000000000003","hlc":"0000018f00000002","dev":"0123456789abcdef0123456789abcdef","table":"erasure","row":"0190e0c0-0000-7000-8000-0000000000aa","cl":1,"set":{"at":"2026-03-10T09:30:00.000Z","device":"0123456789abcdef0123456789abcdef"}}`)
+	f.Add(`{"op":"0190e0c0-0000-7000-8000-000000000004","hlc":"0000018f00000003","dev":"0123456789abcdef0123456789abcdef","table":"contact","row":"0190e0c0-0000-7000-8000-0000000000aa","cl":1,"set":{"given":"Anna","merged_into":"0190e0c0-0000-7000-8000-0000000000aa"},"by":"Mia"}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		var op Op
 		dec := json.NewDecoder(strings.NewReader(line))

@@ -26,12 +26,15 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []Op) (int, error) {
 	applied := 0
 	err := s.write(ctx, func(t *txn) error {
 		for _, op := range ops {
-			changed, err := t.applyOp(op)
+			changed, refused, err := t.applyOp(op)
 			if err != nil {
 				return fmt.Errorf("apply %s %s %s: %w", op.ID, op.Table, op.Row, err)
 			}
 			if changed {
 				applied++
+			}
+			if err := t.logRemote(op, refused); err != nil {
+				return fmt.Errorf("log %s: %w", op.ID, err)
 			}
 			v, _ := parseHLC(op.HLC)
 			s.clock.observe(v)
@@ -125,7 +128,24 @@ func (t *txn) ensureRow(table, id string) (bool, error) {
 	return n > 0, err
 }
 
-func (t *txn) applyOp(op Op) (bool, error) {
+// applyOp merges one operation. An operation about a client who was erased
+// is refused whatever its stamp, so that no edit brings the data back; the
+// row it names is kept empty, linked to the client, to refuse the next too.
+func (t *txn) applyOp(op Op) (changed, refused bool, err error) {
+	refused, err = t.refuseErased(op)
+	if refused || err != nil {
+		return false, refused, err
+	}
+	changed, err = t.mergeOp(op)
+	// An erasure applied before changes nothing and needs no second pass
+	// (which would rebuild the whole file again).
+	if err == nil && changed && op.Table == "erasure" && op.CL > 0 {
+		err = t.eraseContact(op.Row)
+	}
+	return changed, false, err
+}
+
+func (t *txn) mergeOp(op Op) (bool, error) {
 	ts := syncedTables[op.Table]
 	made := false // a placeholder row is a change too
 	for c, ref := range ts.refs {
@@ -210,7 +230,7 @@ func (t *txn) applyOp(op Op) (bool, error) {
 // Outbox returns this computer's operations with sequence numbers after
 // `after`, oldest first, at most limit of them.
 func (s *Store) Outbox(ctx context.Context, after int64, limit int) ([]Op, int64, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, op_id, hlc, tbl, row_id, cl, set_json FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, op_id, hlc, tbl, row_id, cl, set_json, staff FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
 	if err != nil {
 		return nil, after, err
 	}
@@ -220,7 +240,7 @@ func (s *Store) Outbox(ctx context.Context, after int64, limit int) ([]Op, int64
 	for rows.Next() {
 		var op Op
 		var setJSON string
-		if err := rows.Scan(&last, &op.ID, &op.HLC, &op.Table, &op.Row, &op.CL, &setJSON); err != nil {
+		if err := rows.Scan(&last, &op.ID, &op.HLC, &op.Table, &op.Row, &op.CL, &setJSON, &op.Staff); err != nil {
 			return nil, after, err
 		}
 		op.Device = s.clock.device

@@ -169,7 +169,7 @@ func (w *rowInserter) hold(ts *tableSpec, id string, all fields) error {
 		name, _ := all["display_name"].(string)
 		p.args = append(p.args, sortKey(name))
 	}
-	p.outbox = append(p.outbox, op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON))
+	p.outbox = append(p.outbox, op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON), op.Staff)
 	p.n++
 	w.t.touchFor(ts, id, all)
 	return nil
@@ -264,7 +264,7 @@ func (w *rowInserter) flush() error {
 			if err := w.exec(name, n, p.args[at*width:(at+n)*width]); err != nil {
 				return fmt.Errorf("insert %s: %w", name, err)
 			}
-			if err := w.exec("", n, p.outbox[at*6:(at+n)*6]); err != nil {
+			if err := w.exec("", n, p.outbox[at*outboxWidth:(at+n)*outboxWidth]); err != nil {
 				return err
 			}
 		}
@@ -273,6 +273,9 @@ func (w *rowInserter) flush() error {
 	w.newTags = w.newTags[:0]
 	return nil
 }
+
+// outboxWidth is the number of arguments of one buffered operation.
+const outboxWidth = 7
 
 // pendWidth is the number of arguments of one buffered row of table: id,
 // stamp, the synced columns and, for contacts, the sort name.
@@ -288,8 +291,8 @@ func pendWidth(table string) int {
 func (w *rowInserter) exec(table string, n int, args []any) error {
 	q := func() string {
 		if table == "" {
-			return "INSERT OR ROLLBACK INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES " +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
+			return "INSERT OR ROLLBACK INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json, staff) VALUES " +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 		}
 		cols := append([]string{"id", "cl", "stamp"}, syncedTables[table].order...)
 		if table == "contact" {
@@ -320,7 +323,7 @@ func (w *rowInserter) exec(table string, n int, args []any) error {
 
 func (w *rowInserter) record(op Op) error {
 	if w.outbox == nil {
-		st, err := w.t.PrepareContext(w.t.ctx, "INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES(?, ?, ?, ?, ?, ?)")
+		st, err := w.t.PrepareContext(w.t.ctx, "INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json, staff) VALUES(?, ?, ?, ?, ?, ?, ?)")
 		if err != nil {
 			return err
 		}
@@ -330,7 +333,7 @@ func (w *rowInserter) record(op Op) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.outbox.ExecContext(w.t.ctx, op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON))
+	_, err = w.outbox.ExecContext(w.t.ctx, op.ID, op.HLC, op.Table, op.Row, op.CL, string(setJSON), op.Staff)
 	return err
 }
 

@@ -73,7 +73,7 @@ func apptAdd(c *cli, args []string) error {
 // the start's day.
 func parseEnd(s string, start time.Time, loc *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("15:04", strings.TrimSpace(s), loc); err == nil {
-		return time.Date(start.Year(), start.Month(), start.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+		return storable(time.Date(start.Year(), start.Month(), start.Day(), t.Hour(), t.Minute(), 0, 0, loc), s)
 	}
 	return parseTime(s, loc)
 }

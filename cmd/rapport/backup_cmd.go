@@ -117,7 +117,7 @@ func restoreCmd(c *cli, args []string) error {
 func checkCmd(c *cli, args []string) error {
 	fs := c.flags("check")
 	quick := fs.Bool("quick", false, "the quick check, as the app runs at start")
-	repair := fs.Bool("repair", false, "rebuild the search index and figures if they are wrong")
+	repair := fs.Bool("repair", false, "rebuild the search index and figures if they are wrong, and erase again what an erasure left")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -162,10 +162,10 @@ func printCheck(c *cli, r data.CheckReport) {
 			state = "repaired"
 		}
 		fmt.Fprintf(c.stdout, "  %s  %s: %s\n", state, p.Area, p.Detail)
-		repairable = repairable || !p.Repaired && (p.Area == "search index" || p.Area == "figures")
+		repairable = repairable || !p.Repaired && (p.Area == "search index" || p.Area == "figures" || p.Area == "erasure")
 	}
 	if repairable {
-		fmt.Fprintln(c.stdout, "run rapport check --repair to rebuild the search index and figures")
+		fmt.Fprintln(c.stdout, "run rapport check --repair to rebuild the search index and figures and to erase again what an erasure left")
 	}
 	if !r.OK() && !repairable {
 		fmt.Fprintln(c.stdout, "restore a backup (rapport backup list, rapport restore FILE) to bring back a damaged database")

@@ -104,14 +104,24 @@ var timeLayouts = []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 1
 func parseTime(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return storable(t, s)
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return t, nil
+			return storable(t, s)
 		}
 	}
 	return time.Time{}, fmt.Errorf("%w time %q: want YYYY-MM-DD HH:MM or RFC 3339", data.ErrInvalid, s)
+}
+
+// storable refuses a time whose UTC form falls outside the years 1 to 9999,
+// which the store cannot write back in its fixed-width form ("0000-01-01
+// 00:00" in Berlin is in the year -1 in UTC; found by FuzzParseTime).
+func storable(t time.Time, typed string) (time.Time, error) {
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, fmt.Errorf("%w time %q: want a year from 1 to 9999", data.ErrInvalid, typed)
+	}
+	return t, nil
 }
 
 // parseDay reads a DATE (YYYY-MM-DD, with its year).

@@ -8,41 +8,43 @@ import (
 	"rapport/data"
 )
 
+// amountCases are also the seeds of FuzzParseAmount.
+var amountCases = []struct {
+	in    string
+	scale int
+	want  int64
+	bad   bool
+}{
+	{"12.50", 2, 1250, false},
+	{"12.5", 2, 1250, false},
+	{"12", 2, 1200, false},
+	{"0.99", 2, 99, false},
+	{".5", 2, 50, false},
+	{"12,50", 2, 1250, false},
+	{"+3", 2, 300, false},
+	{"007.10", 2, 710, false},
+	{"12.500", 2, 1250, false}, // trailing zeros are no extra precision
+	{"0", 2, 0, false},
+	{"19.99", 2, 1999, false}, // no float rounding: 19.99*100 is 1998.9999...
+	{"1500", 0, 1500, false},  // JPY
+	{"1.5", 0, 0, true},
+	{"1.234", 3, 1234, false}, // KWD
+	{"92233720368547758.07", 2, 9223372036854775807, false},
+	{"92233720368547758.08", 2, 0, true},
+	{"12.505", 2, 0, true},
+	{"-1", 2, 0, true},
+	{"-0.01", 2, 0, true},
+	{"", 2, 0, true},
+	{".", 2, 0, true},
+	{"12.", 2, 0, true},
+	{"1,234.50", 2, 0, true},
+	{"1e3", 2, 0, true},
+	{"12 EUR", 2, 0, true},
+	{"twelve", 2, 0, true},
+}
+
 func TestParseAmount(t *testing.T) {
-	tests := []struct {
-		in    string
-		scale int
-		want  int64
-		bad   bool
-	}{
-		{"12.50", 2, 1250, false},
-		{"12.5", 2, 1250, false},
-		{"12", 2, 1200, false},
-		{"0.99", 2, 99, false},
-		{".5", 2, 50, false},
-		{"12,50", 2, 1250, false},
-		{"+3", 2, 300, false},
-		{"007.10", 2, 710, false},
-		{"12.500", 2, 1250, false}, // trailing zeros are no extra precision
-		{"0", 2, 0, false},
-		{"19.99", 2, 1999, false}, // no float rounding: 19.99*100 is 1998.9999...
-		{"1500", 0, 1500, false},  // JPY
-		{"1.5", 0, 0, true},
-		{"1.234", 3, 1234, false}, // KWD
-		{"92233720368547758.07", 2, 9223372036854775807, false},
-		{"92233720368547758.08", 2, 0, true},
-		{"12.505", 2, 0, true},
-		{"-1", 2, 0, true},
-		{"-0.01", 2, 0, true},
-		{"", 2, 0, true},
-		{".", 2, 0, true},
-		{"12.", 2, 0, true},
-		{"1,234.50", 2, 0, true},
-		{"1e3", 2, 0, true},
-		{"12 EUR", 2, 0, true},
-		{"twelve", 2, 0, true},
-	}
-	for _, tc := range tests {
+	for _, tc := range amountCases {
 		got, err := parseAmount(tc.in, tc.scale)
 		if tc.bad {
 			if err == nil || !errors.Is(err, data.ErrInvalid) {
@@ -80,27 +82,33 @@ func TestFormatAmount(t *testing.T) {
 	}
 }
 
+// timeCases are also the seeds of FuzzParseTime.
+var timeCases = []struct {
+	in   string
+	loc  *time.Location
+	want string // RFC 3339, "" when it must be refused
+}{
+	{"2026-03-12 14:00", berlin, "2026-03-12T14:00:00+01:00"},
+	{"2026-03-12T14:00", berlin, "2026-03-12T14:00:00+01:00"},
+	{"2026-03-12 14:00:30", berlin, "2026-03-12T14:00:30+01:00"},
+	{"2026-07-12 14:00", berlin, "2026-07-12T14:00:00+02:00"}, // summer time
+	{"2026-03-12 14:00", newYork, "2026-03-12T14:00:00-04:00"},
+	{"2026-03-12T14:00:00Z", newYork, "2026-03-12T14:00:00Z"}, // RFC 3339 keeps its own offset
+	{"2026-03-12T14:00:00+05:30", berlin, "2026-03-12T14:00:00+05:30"},
+	{" 2026-03-12 14:00 ", berlin, "2026-03-12T14:00:00+01:00"},
+	{"2026-03-12", berlin, ""},
+	{"12.03.2026 14:00", berlin, ""},
+	{"2026-03-12 25:00", berlin, ""},
+	{"tomorrow", berlin, ""},
+	// Cases found by fuzzing.
+	{"0000-01-01 00:00", berlin, ""}, // the year -1 in UTC, which the store cannot write
+	{"9999-12-31T23:59:59-01:00", berlin, ""},
+}
+
+var newYork = mustZone("America/New_York")
+
 func TestParseTime(t *testing.T) {
-	ny := mustZone("America/New_York")
-	tests := []struct {
-		in   string
-		loc  *time.Location
-		want string // RFC 3339, "" when it must be refused
-	}{
-		{"2026-03-12 14:00", berlin, "2026-03-12T14:00:00+01:00"},
-		{"2026-03-12T14:00", berlin, "2026-03-12T14:00:00+01:00"},
-		{"2026-03-12 14:00:30", berlin, "2026-03-12T14:00:30+01:00"},
-		{"2026-07-12 14:00", berlin, "2026-07-12T14:00:00+02:00"}, // summer time
-		{"2026-03-12 14:00", ny, "2026-03-12T14:00:00-04:00"},
-		{"2026-03-12T14:00:00Z", ny, "2026-03-12T14:00:00Z"}, // RFC 3339 keeps its own offset
-		{"2026-03-12T14:00:00+05:30", berlin, "2026-03-12T14:00:00+05:30"},
-		{" 2026-03-12 14:00 ", berlin, "2026-03-12T14:00:00+01:00"},
-		{"2026-03-12", berlin, ""},
-		{"12.03.2026 14:00", berlin, ""},
-		{"2026-03-12 25:00", berlin, ""},
-		{"tomorrow", berlin, ""},
-	}
-	for _, tc := range tests {
+	for _, tc := range timeCases {
 		got, err := parseTime(tc.in, tc.loc)
 		if tc.want == "" {
 			if err == nil {

@@ -78,7 +78,7 @@ func logInteraction(c *cli, args []string) error {
 // that day (the hour is not known, the day is).
 func parseAt(s string, loc *time.Location) (time.Time, error) {
 	if d, err := data.ParseDate(s); err == nil && d.Year > 0 {
-		return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc), nil
+		return storable(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc), s)
 	}
 	return parseTime(s, loc)
 }
