@@ -76,6 +76,10 @@ func init() {
 		spec("appointment", toContact, "contact_id", "start_utc", "end_utc", "tz", "all_day:int", "purpose", "staff", "status"),
 		spec("important_date", toContact, "contact_id", "kind", "label", "year:int", "month:int", "day:int", "yearly:int", "lead_days:int"),
 		spec("task", toContact, "contact_id", "title", "due", "done_at", "snoozed_until"),
+		spec("loyalty_programme", nil, "currency", "points_per_unit:int", "points_per_referral:int"),
+		spec("loyalty_tier", nil, "name", "threshold_minor:int"),
+		spec("loyalty_reward", nil, "name", "cost_points:int"),
+		spec("loyalty_entry", toContact, "contact_id", "kind", "points:int", "at", "source_id", "reward", "reason", "staff"),
 	} {
 		syncedTables[t.name] = t
 	}

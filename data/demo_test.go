@@ -233,7 +233,9 @@ func TestBulkLoadMatchesAPI(t *testing.T) {
 
 	for _, table := range bulkDumpTables() {
 		want, got := dumpTable(t, a, table), dumpTable(t, b, table)
-		if len(want) == 0 && table != "contact_url" {
+		// The demo shop has no web links, and no loyalty programme yet, so
+		// nothing of those is loaded either way.
+		if len(want) == 0 && table != "contact_url" && !strings.HasPrefix(table, "loyalty_") {
 			t.Errorf("%s: nothing loaded", table)
 		}
 		if d := firstDifference(want, got); d != "" {
