@@ -80,6 +80,7 @@ func init() {
 		spec("loyalty_tier", nil, "name", "threshold_minor:int"),
 		spec("loyalty_reward", nil, "name", "cost_points:int"),
 		spec("loyalty_entry", toContact, "contact_id", "kind", "points:int", "at", "source_id", "reward", "reason", "staff"),
+		spec("segment", nil, "name", "filter"),
 	} {
 		syncedTables[t.name] = t
 	}

@@ -52,3 +52,14 @@ CREATE TABLE loyalty_entry (
 	stamp      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX loyalty_entry_contact ON loyalty_entry(contact_id, at);
+
+-- A segment is a saved filter over the client book ("dress size 38 in
+-- Berlin"); its id is derived from its name, and the filter is one JSON text
+-- that an edit replaces whole (two edits of one segment: the later one wins).
+CREATE TABLE segment (
+	id     TEXT PRIMARY KEY,
+	name   TEXT NOT NULL DEFAULT '',
+	filter TEXT NOT NULL DEFAULT '',
+	cl     INTEGER NOT NULL DEFAULT 0,
+	stamp  TEXT NOT NULL DEFAULT ''
+);
