@@ -115,9 +115,13 @@ func (s *Store) DeleteSegment(ctx context.Context, name string) error {
 
 // SegmentByName gives a saved segment.
 func (s *Store) SegmentByName(ctx context.Context, name string) (Segment, error) {
+	return segmentByName(ctx, s.db, name)
+}
+
+func segmentByName(ctx context.Context, q querier, name string) (Segment, error) {
 	var seg Segment
 	var filter string
-	err := s.db.QueryRowContext(ctx, "SELECT name, filter FROM segment WHERE id = ? AND cl % 2 = 1", segmentID(name)).Scan(&seg.Name, &filter)
+	err := q.QueryRowContext(ctx, "SELECT name, filter FROM segment WHERE id = ? AND cl % 2 = 1", segmentID(name)).Scan(&seg.Name, &filter)
 	if errors.Is(err, sql.ErrNoRows) {
 		return seg, fmt.Errorf("segment %q: %w", name, ErrNotFound)
 	}
