@@ -81,6 +81,7 @@ func init() {
 		spec("loyalty_reward", nil, "name", "cost_points:int"),
 		spec("loyalty_entry", toContact, "contact_id", "kind", "points:int", "at", "source_id", "reward", "reason", "staff"),
 		spec("segment", nil, "name", "filter"),
+		spec("checkin_rule", nil, "name", "trigger", "days:int", "title", "tag", "since"),
 	} {
 		syncedTables[t.name] = t
 	}

@@ -89,13 +89,13 @@ func (f *segmentFlags) filter(c *cli) (data.SegmentFilter, error) {
 	return out, nil
 }
 
-// segmentName parses a command taking a segment's name and opens the store.
-func (c *cli) segmentName(fs *flag.FlagSet, args []string) (string, error) {
+// nameArg parses a command taking one name (a segment's, a rule's) and opens the store.
+func (c *cli) nameArg(fs *flag.FlagSet, args []string, what string) (string, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return "", err
 	}
-	if err := needPositional(pos, 1, 1, "the segment's name"); err != nil {
+	if err := needPositional(pos, 1, 1, what); err != nil {
 		return "", err
 	}
 	return pos[0], c.open()
@@ -105,7 +105,7 @@ func (c *cli) segmentName(fs *flag.FlagSet, args []string) (string, error) {
 func segmentSave(c *cli, args []string) error {
 	fs := c.flags("segment save")
 	sf := addSegmentFlags(fs)
-	name, err := c.segmentName(fs, args)
+	name, err := c.nameArg(fs, args, "the segment's name")
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func segmentList(c *cli, args []string) error {
 func segmentShow(c *cli, args []string) error {
 	fs := c.flags("segment show")
 	asJSON := fs.Bool("json", false, "print JSON")
-	name, err := c.segmentName(fs, args)
+	name, err := c.nameArg(fs, args, "the segment's name")
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func segmentShow(c *cli, args []string) error {
 }
 
 func segmentDelete(c *cli, args []string) error {
-	name, err := c.segmentName(c.flags("segment delete"), args)
+	name, err := c.nameArg(c.flags("segment delete"), args, "the segment's name")
 	if err != nil {
 		return err
 	}

@@ -63,3 +63,22 @@ CREATE TABLE segment (
 	cl     INTEGER NOT NULL DEFAULT 0,
 	stamp  TEXT NOT NULL DEFAULT ''
 );
+
+-- A check-in rule makes follow-up tasks: N days after each purchase or
+-- complaint, or N days before each birthday, optionally only for clients with
+-- a tag. Its id is derived from its name; the tasks it makes have ids derived
+-- from the rule and what they follow up, so two computers applying the same
+-- rule make the same tasks, once. `since` (YYYY-MM-DD) is the day the rule was
+-- made: no task is due before it, so a new rule does not bring back years of
+-- purchases.
+CREATE TABLE checkin_rule (
+	id      TEXT PRIMARY KEY,
+	name    TEXT NOT NULL DEFAULT '',
+	trigger TEXT NOT NULL DEFAULT '', -- purchase, complaint, birthday
+	days    INTEGER NOT NULL DEFAULT 0,
+	title   TEXT NOT NULL DEFAULT '',
+	tag     TEXT NOT NULL DEFAULT '',
+	since   TEXT NOT NULL DEFAULT '',
+	cl      INTEGER NOT NULL DEFAULT 0,
+	stamp   TEXT NOT NULL DEFAULT ''
+);
