@@ -78,6 +78,12 @@ func init() {
 		spec("task", toContact, "contact_id", "title", "due", "done_at", "snoozed_until"),
 		// The record that a client was erased; its row id is the client's id.
 		spec("erasure", nil, "at", "device"),
+		spec("loyalty_programme", nil, "currency", "points_per_unit:int", "points_per_referral:int"),
+		spec("loyalty_tier", nil, "name", "threshold_minor:int"),
+		spec("loyalty_reward", nil, "name", "cost_points:int"),
+		spec("loyalty_entry", toContact, "contact_id", "kind", "points:int", "at", "source_id", "reward", "reason", "staff"),
+		spec("segment", nil, "name", "filter"),
+		spec("checkin_rule", nil, "name", "trigger", "days:int", "title", "tag", "since"),
 	} {
 		syncedTables[t.name] = t
 	}

@@ -123,7 +123,7 @@ func (s *Store) MergeContacts(ctx context.Context, keepID, otherID string) error
 			return err
 		}
 		// Records that belong to the client's history move as they are.
-		for _, table := range []string{"consent_event", "interaction", "appointment", "important_date", "task"} {
+		for _, table := range []string{"consent_event", "interaction", "appointment", "important_date", "task", "loyalty_entry"} {
 			ids, err := t.idsWhere("SELECT id FROM "+table+" WHERE contact_id = ? AND cl > 0", otherID)
 			if err != nil {
 				return err

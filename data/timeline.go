@@ -323,7 +323,10 @@ func (t *txn) logInteraction(in *Interaction) error {
 	_, err := t.put("interaction", in.ID, fields{"contact_id": in.ContactID, "kind": in.Kind, "at": formatTS(in.At),
 		"staff": in.Staff, "summary": in.Summary, "body": in.Body, "amount_minor": in.AmountMinor,
 		"currency": in.Currency, "category": in.Category, "items": in.Items, "rating": in.Rating, "referred_id": in.ReferredID})
-	return err
+	if err != nil {
+		return err
+	}
+	return t.earnPoints(in)
 }
 
 // Interactions gives a client's timeline, newest first (limit 0: all).
@@ -353,7 +356,13 @@ func (s *Store) Interactions(ctx context.Context, contactID string, limit int) (
 
 // DeleteInteraction removes a timeline entry.
 func (s *Store) DeleteInteraction(ctx context.Context, id string) error {
-	return s.write(ctx, func(t *txn) error { _, err := t.setAlive("interaction", id, false); return err })
+	return s.write(ctx, func(t *txn) error {
+		changed, err := t.setAlive("interaction", id, false)
+		if err != nil || !changed {
+			return err
+		}
+		return t.forgetEarned(id)
+	})
 }
 
 // AddAppointment books an appointment; ContactID may be empty for time not

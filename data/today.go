@@ -11,7 +11,7 @@ import (
 
 // TodayItem is one thing that needs attention, with the client's key context.
 type TodayItem struct {
-	Kind        string `json:"kind"`             // birthday, anniversary, date, appointment, task, checkin, not-seen, repurchase
+	Kind        string `json:"kind"`             // birthday, anniversary, date, appointment, task, checkin, repurchase, tier, reward, not-seen
 	RefID       string `json:"ref_id,omitempty"` // the date, appointment or task it is about
 	ContactID   string `json:"contact_id"`
 	DisplayName string `json:"display_name"`
@@ -107,6 +107,12 @@ func (s *Store) Today(ctx context.Context, days int) ([]TodayItem, error) {
 			Detail:  fmt.Sprintf("usually buys every %d days; last purchase %s", r.IntervalDays, ago(r.LastPurchase, s.now())),
 			Overdue: r.Due.Time().Before(today.Time())})
 	}
+
+	loyalty, err := s.loyaltyToday(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, loyalty...)
 
 	lapsed, err := s.NotSeen(ctx, NotSeenDays, todayListLimit)
 	if err != nil {

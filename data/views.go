@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -394,6 +395,13 @@ type Audience struct {
 // them on channel now: consent given on that channel, the monthly limit not
 // reached by messages on that channel in the last 30 days, and an address.
 func (s *Store) Contactable(ctx context.Context, channel string) (Audience, error) {
+	return s.contactable(ctx, s.db, channel, nil)
+}
+
+// contactable is Contactable read through q (a transaction that is about to
+// send, so that what it decides is what it records), over only the clients
+// of members when that is not nil.
+func (s *Store) contactable(ctx context.Context, q querier, channel string, members []string) (Audience, error) {
 	if !oneOf(channel, Channels) {
 		return Audience{}, fmt.Errorf("%w channel %q: want one of %s", ErrInvalid, channel, strings.Join(Channels, ", "))
 	}
@@ -405,11 +413,19 @@ func (s *Store) Contactable(ctx context.Context, channel string) (Audience, erro
 		"post":      "(SELECT street || ', ' || postal_code || ' ' || locality FROM contact_address WHERE contact_id = c.id AND cl % 2 = 1 ORDER BY pref DESC, rowid LIMIT 1)",
 	}[channel]
 	since := formatTS(s.now().AddDate(0, 0, -30))
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.display_name, coalesce(k.status, 'unknown'), coalesce(k.max_per_month, 0),
+	only, args := "", []any{channel, since, channel}
+	if members != nil {
+		list, err := json.Marshal(members)
+		if err != nil {
+			return Audience{}, err
+		}
+		only, args = " AND c.id IN (SELECT value FROM json_each(?))", append(args, string(list))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.display_name, coalesce(k.status, 'unknown'), coalesce(k.max_per_month, 0),
 			coalesce(`+address+`, ''),
 			(SELECT count(*) FROM interaction WHERE contact_id = c.id AND cl % 2 = 1 AND kind = 'message' AND category = ? AND at >= ?)
 		FROM contact c LEFT JOIN consent k ON k.contact_id = c.id AND k.channel = ? AND k.cl % 2 = 1
-		WHERE c.cl % 2 = 1 ORDER BY c.sort_name, c.id`, channel, since, channel)
+		WHERE c.cl % 2 = 1`+only+` ORDER BY c.sort_name, c.id`, args...)
 	if err != nil {
 		return Audience{}, err
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"rapport/data"
 )
 
 // backupCheckEvery is how often the running app looks whether the daily
@@ -15,9 +17,10 @@ const backupCheckEvery = time.Hour
 
 // startMaintenance runs what the app does in the background while its
 // window is open, off the window's goroutines: the quick check of the
-// database at start, the daily backup, and the calendar feed if one is
-// kept (rapport feed --keep, or the app's Settings). It returns the function
-// that stops it and waits for work under way.
+// database at start, the daily backup, the tasks of the check-in rules, and
+// the calendar feed if one is kept (rapport feed --keep, or the app's
+// Settings). It returns the function that stops it and waits for work under
+// way.
 func (c *cli) startMaintenance() (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -38,6 +41,10 @@ func (c *cli) startMaintenance() (stop func()) {
 		for {
 			if _, _, err := c.store.BackupIfDue(c.ctx); err != nil {
 				fmt.Fprintln(c.stderr, "rapport: daily backup:", err)
+			}
+			// The tasks of the check-in rules for the week ahead, so Today shows them.
+			if _, err := c.store.ApplyCheckinRules(c.ctx, data.DayOf(clock().AddDate(0, 0, 7))); err != nil {
+				fmt.Fprintln(c.stderr, "rapport: check-in rules:", err)
 			}
 			select {
 			case <-done:

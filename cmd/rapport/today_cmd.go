@@ -11,7 +11,9 @@ func init() {
 }
 
 // todayCmd prints what needs attention today and in the next days: dates,
-// appointments, tasks, check-ins, repurchases and clients not seen lately.
+// appointments, tasks (with those the check-in rules ask for), check-ins,
+// repurchases, loyalty tiers reached and rewards waiting, and clients not
+// seen lately.
 func todayCmd(c *cli, args []string) error {
 	fs := c.flags("today")
 	days := fs.Int("days", 7, "look this many days ahead")
@@ -27,6 +29,10 @@ func todayCmd(c *cli, args []string) error {
 		return usageError{"--days must be 0 to 366"}
 	}
 	if err := c.open(); err != nil {
+		return err
+	}
+	// The check-in rules make their tasks first, so those due show below.
+	if _, err := c.store.ApplyCheckinRules(c.ctx, data.DayOf(today().Time().AddDate(0, 0, *days))); err != nil {
 		return err
 	}
 	items, err := c.store.Today(c.ctx, *days)
