@@ -71,6 +71,11 @@ func unframe(b []byte) (header []byte, body [][]byte, err error) {
 	if err := dec.Decode(&end); err != nil || end.T != "end" {
 		return nil, nil, fmt.Errorf("%w: cut short (no end record)", ErrDamaged)
 	}
+	// The end record is outside the seal, so only its one exact spelling
+	// counts (JSON would also take "N" for "n").
+	if canon, _ := json.Marshal(end); !bytes.Equal(canon, b[i+1:len(b)-1]) {
+		return nil, nil, fmt.Errorf("%w: the end record is damaged", ErrDamaged)
+	}
 	sum := sha256.Sum256(b[:i+1])
 	if hex.EncodeToString(sum[:]) != end.SHA256 {
 		return nil, nil, fmt.Errorf("%w: the SHA-256 seal does not match the contents", ErrDamaged)

@@ -250,6 +250,17 @@ func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[s
 		return err
 	}
 	hlc := s.store.ClockNow()
+	pub, err := s.loadPub(ctx)
+	if err != nil {
+		return err
+	}
+	if hlc <= pub.SnapTried {
+		return nil // the last attempt had this name; try when the clock has moved
+	}
+	pub.SnapTried = hlc
+	if err := s.savePub(ctx, pub, nil); err != nil {
+		return err
+	}
 	dev := s.store.DeviceID()
 	body, err := EncodeSnapshot(Snapshot{Share: shareID, Device: dev, HLC: hlc, Covers: covers, Schema: data.SchemaVersion(), Ops: ops})
 	if err != nil {
@@ -265,8 +276,7 @@ func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[s
 		}
 		return err
 	}
-	pub, err := s.loadPub(ctx)
-	if err != nil {
+	if pub, err = s.loadPub(ctx); err != nil {
 		return err
 	}
 	pub.Snapshots = append(pub.Snapshots, snapshotFile(hlc))

@@ -36,13 +36,16 @@ const (
 
 // Bookkeeping keys in the store's sync_state.
 const (
-	keyShare    = "fileshare:share"
-	keyPub      = "fileshare:pub"
-	keyApplied  = "fileshare:applied:"
-	keySeen     = "fileshare:seen:"
-	keyRestored = "fileshare:restored"
-	keyWarnings = "fileshare:warnings"
-	keyLastSync = "fileshare:last"
+	keyShare = "fileshare:share"
+	// keySharePending is the share description being written by the
+	// first computer.
+	keySharePending = "fileshare:share_pending"
+	keyPub          = "fileshare:pub"
+	keyApplied      = "fileshare:applied:"
+	keySeen         = "fileshare:seen:"
+	keyRestored     = "fileshare:restored"
+	keyWarnings     = "fileshare:warnings"
+	keyLastSync     = "fileshare:last"
 )
 
 // ownSegment is a segment this computer published, and where its operations
@@ -64,6 +67,9 @@ type pubState struct {
 	GCFloor   int64        `json:"gc_floor"`
 	Snapshots []string     `json:"snapshots,omitempty"`
 	LastHead  string       `json:"last_head,omitempty"`
+	HeadTried string       `json:"head_tried,omitempty"`
+	SnapTried string       `json:"snap_tried,omitempty"`
+	Created   string       `json:"created,omitempty"` // in device.json
 	Retired   []string     `json:"retired,omitempty"`
 	Verify    int          `json:"verify"` // which own segment to read back next
 }
@@ -258,12 +264,27 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		if _, lerr := s.share.List(""); lerr != nil && !errors.Is(lerr, fs.ErrNotExist) {
 			return "", fmt.Errorf("%w: %v", ErrOffline, lerr)
 		}
-		info = ShareInfo{Share: newShareID(), Fmt: FormatVersion, Created: s.now().UTC().Format(time.RFC3339)}
+		// The description is kept until it is in place, so that a retry
+		// after a failed write writes the same bytes.
+		var pending ShareInfo
+		if ok, err := s.state(ctx, keySharePending, &pending); err != nil {
+			return "", err
+		} else if ok {
+			info = pending
+		} else {
+			info = ShareInfo{Share: newShareID(), Fmt: FormatVersion, Created: s.now().UTC().Format(time.RFC3339)}
+			if err := s.store.SetSyncState(ctx, map[string]string{keySharePending: mustJSON(info)}); err != nil {
+				return "", err
+			}
+		}
 		b, _ := EncodeInfo(info)
 		if err := s.share.MkdirAll("devices"); err != nil {
 			return "", fmt.Errorf("%w: %v", ErrOffline, err)
 		}
 		if err := WriteNew(s.share, ".tmp-"+s.store.DeviceID(), "share.json", b); err != nil {
+			if errors.Is(err, ErrDamaged) {
+				s.share.Remove("share.json")
+			}
 			if !errors.Is(err, fs.ErrExist) {
 				return "", fmt.Errorf("creating the share: %w", err)
 			}
@@ -274,7 +295,7 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
 	}
 	if known == "" {
-		if err := s.store.SetSyncState(ctx, map[string]string{keyShare: info.Share}); err != nil {
+		if err := s.store.SetSyncState(ctx, map[string]string{keyShare: info.Share, keySharePending: ""}); err != nil {
 			return "", err
 		}
 	}
@@ -295,7 +316,17 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		}
 	}
 	if _, err := s.share.ReadFile(devDir(dev) + "/device.json"); errors.Is(err, fs.ErrNotExist) {
-		b, _ := EncodeInfo(DeviceInfo{Device: dev, Name: s.opt.Name, Created: s.now().UTC().Format(time.RFC3339), App: s.opt.App})
+		pub, err := s.loadPub(ctx)
+		if err != nil {
+			return "", err
+		}
+		if pub.Created == "" {
+			pub.Created = s.now().UTC().Format(time.RFC3339)
+			if err := s.savePub(ctx, pub, nil); err != nil {
+				return "", err
+			}
+		}
+		b, _ := EncodeInfo(DeviceInfo{Device: dev, Name: s.opt.Name, Created: pub.Created, App: s.opt.App})
 		if err := WriteNew(s.share, devDir(dev)+"/.tmp", devDir(dev)+"/device.json", b); err != nil && !errors.Is(err, fs.ErrExist) {
 			if errors.Is(err, ErrCrash) {
 				return "", err
@@ -824,11 +855,17 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 		}
 	}
 	hlc := s.store.ClockNow()
-	if hlc <= pub.LastHead {
-		v, _ := strconv.ParseUint(pub.LastHead, 16, 64)
+	if used := max(pub.LastHead, pub.HeadTried); hlc <= used {
+		v, _ := strconv.ParseUint(used, 16, 64)
 		hlc = fmt.Sprintf("%016x", v+1)
 	}
 	h.HLC = hlc
+	// A name once tried is never used again, even when that write failed
+	// and left nothing: a file name means one content forever (SYNC.md, I2).
+	pub.HeadTried = hlc
+	if err := s.savePub(ctx, pub, nil); err != nil {
+		return err
+	}
 	b, err := EncodeHead(h)
 	if err != nil {
 		return err
