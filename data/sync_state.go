@@ -82,13 +82,47 @@ func (t *txn) setSyncState(state map[string]string) error {
 // NewDeviceID gives this computer a new random id, with the bookkeeping keys
 // of state written in the same transaction. Sync does this when it finds that
 // another database writes under this computer's id (a restored backup or a
-// cloned disk): from then on this one publishes under its own id. Stamps
-// already recorded keep the old id; only new operations carry the new one.
-func (s *Store) NewDeviceID(ctx context.Context, state map[string]string) (string, error) {
+// cloned disk): from then on this one publishes under its own id. The
+// operations after outbox sequence unpublishedAfter have not left this
+// computer under the old id, so the stamps they left on rows and fields take
+// the new id too, as the copies elsewhere will carry it; stamps published
+// already keep the old one.
+func (s *Store) NewDeviceID(ctx context.Context, unpublishedAfter int64, state map[string]string) (string, error) {
 	id := strings.ReplaceAll(uuid.Must(uuid.NewRandom()).String(), "-", "")
+	old := s.clock.device
 	err := s.write(ctx, func(t *txn) error {
 		if _, err := t.ExecContext(t.ctx, "UPDATE sync_state SET value = ? WHERE key = 'device'", id); err != nil {
 			return err
+		}
+		rows, err := t.QueryContext(t.ctx, "SELECT op_id, hlc, tbl, row_id FROM sync_outbox WHERE seq > ? ORDER BY seq", unpublishedAfter)
+		if err != nil {
+			return err
+		}
+		type restamp struct{ op, hlc, tbl, row string }
+		var all []restamp
+		for rows.Next() {
+			var r restamp
+			if err := rows.Scan(&r.op, &r.hlc, &r.tbl, &r.row); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range all {
+			if syncedTables[r.tbl] == nil {
+				continue
+			}
+			from, to := stamp(r.hlc, old, r.op), stamp(r.hlc, id, r.op)
+			if _, err := t.ExecContext(t.ctx, "UPDATE sync_field_stamp SET stamp = ? WHERE tbl = ? AND row_id = ? AND stamp = ?", to, r.tbl, r.row, from); err != nil {
+				return err
+			}
+			if _, err := t.ExecContext(t.ctx, "UPDATE "+r.tbl+" SET stamp = ? WHERE id = ? AND stamp = ?", to, r.row, from); err != nil {
+				return err
+			}
 		}
 		return t.setSyncState(state)
 	})

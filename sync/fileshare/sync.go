@@ -412,12 +412,8 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 		prev = prev.add(iv[0], iv[1])
 	}
 	fresh := pubState{Outbox: pub.Outbox, Retired: append(append([]string{}, pub.Retired...), old)}
-	if pub.Pending != nil {
-		// Its operations were not recorded as published: publish them anew.
-		fresh.Outbox = pub.Outbox
-	}
 	st := map[string]string{keyPub: mustJSON(fresh), keyApplied + old: prev.String(), keyRestored: restored}
-	id, err := s.store.NewDeviceID(ctx, st)
+	id, err := s.store.NewDeviceID(ctx, fresh.Outbox, st)
 	if err != nil {
 		return err
 	}
