@@ -225,7 +225,9 @@ func (s *Syncer) snapshotIfDue(ctx context.Context, shareID string, r *Report) e
 	}
 	due := false
 	if len(refs) == 0 {
-		due = lowest
+		// The first one after a week of use, or sooner on a busy share.
+		created, _ := time.Parse(time.RFC3339, pub.Created)
+		due = lowest && (s.now().Sub(created) > snapshotEvery || total >= snapshotOps)
 	} else {
 		newest, err := s.readSnapshot(shareID, refs[0])
 		age := s.now().Sub(hlcTime(refs[0].hlc))
