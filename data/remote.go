@@ -18,6 +18,13 @@ import (
 // of ops or on how often each is applied. It returns how many operations
 // changed something.
 func (s *Store) ApplyRemote(ctx context.Context, ops []Op) (int, error) {
+	return s.applyRemote(ctx, ops, nil)
+}
+
+// applyRemote is ApplyRemote that also writes the sync_state keys of state
+// in the same transaction ("" removes a key), so that a record of what was
+// applied never claims more, or less, than what was.
+func (s *Store) applyRemote(ctx context.Context, ops []Op, state map[string]string) (int, error) {
 	for i := range ops {
 		if err := ops[i].validate(); err != nil {
 			return 0, fmt.Errorf("operation %d: %w", i, err)
@@ -42,7 +49,7 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []Op) (int, error) {
 				t.hlc = v
 			}
 		}
-		return nil
+		return t.setSyncState(state)
 	})
 	if err != nil {
 		return 0, err

@@ -25,6 +25,9 @@ type cli struct {
 	ctx            context.Context
 	fs             *flag.FlagSet // the running command's flags, for --help
 	feed           *keptFeed     // the calendar file the open app keeps
+	// syncFolder and syncName are the sync a command is running, saved as
+	// this computer's settings once it worked.
+	syncFolder, syncName string
 }
 
 // clock is the time every command and the store go by; tests set it.

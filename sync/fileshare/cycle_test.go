@@ -1,0 +1,270 @@
+package fileshare
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rapport/data"
+)
+
+// An absent, unmounted or emptied share changes nothing (SYNC.md I10).
+func TestMissingShareChangesNothing(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	mem := NewMemShare(5)
+	a := openComputer(t, dir, "a", mem.View("a"), clock)
+	b := openComputer(t, dir, "b", mem.View("b"), clock)
+	a.addContact(t, "Fay", "Ng")
+	a.cycle(t)
+	b.cycle(t)
+	before := dump(t, b.store)
+	for _, f := range []Faults{{Vanished: true}, {Empty: true}} {
+		mem.Faults = f
+		r, err := b.sync.Cycle(context.Background())
+		if !errors.Is(err, ErrOffline) || !r.Offline {
+			t.Fatalf("%+v: %v %+v", f, err, r)
+		}
+		if dump(t, b.store) != before {
+			t.Fatalf("%+v changed local data", f)
+		}
+	}
+	// A folder that is not there at all is offline too, and is not created.
+	gone := filepath.Join(dir, "no-such-folder")
+	c := openComputer(t, dir, "c", NewFolderShare(gone), clock)
+	c.sync.share.(*FolderShare).Root = filepath.Join(gone, "Rapport")
+	if _, err := os.Stat(gone); err == nil {
+		t.Fatal("folder exists")
+	}
+}
+
+// A computer that joins late gets everything from a snapshot and the
+// segments after it, and ends equal to the others (SYNC.md I13).
+func TestJoinFromSnapshotAfterCleanup(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	folder := NewFolderShare(t.TempDir())
+	a := openComputer(t, dir, "a", folder, clock)
+	b := openComputer(t, dir, "b", folder, clock)
+	for i := range 30 {
+		id := a.addContact(t, "Gus", string(rune('A'+i)))
+		if i%3 == 0 {
+			b.cycle(t)
+			a.cycle(t)
+			a.edit(t, id, func(c *data.Contact) { c.Notes = "regular" })
+		}
+		if i%7 == 0 {
+			b.addContact(t, "Hana", string(rune('A'+i)))
+		}
+		a.cycle(t)
+		b.cycle(t)
+		clock.Advance(time.Hour)
+	}
+	// Eight days on: snapshots are written and old segments go.
+	clock.Advance(8 * 24 * time.Hour)
+	for range 3 {
+		a.cycle(t)
+		b.cycle(t)
+		clock.Advance(8 * 24 * time.Hour)
+	}
+	a.cycle(t)
+	b.cycle(t)
+	pa, _ := a.sync.loadPub(context.Background())
+	pb, _ := b.sync.loadPub(context.Background())
+	if pa.GCFloor == 0 || pb.GCFloor == 0 || len(pa.Segments) > 1 || len(pb.Segments) > 1 {
+		t.Fatalf("nothing was cleaned up: a %+v, b %+v", pa, pb)
+	}
+	if ops, _, _ := a.store.Outbox(context.Background(), 0, 1000); int64(len(ops)) >= pa.Seq {
+		t.Fatalf("the outbox kept all %d operations after cleanup", len(ops))
+	}
+	// The late joiner.
+	c := openComputer(t, dir, "c", folder, clock)
+	c.addContact(t, "Ivo", "Own") // its own data before joining
+	r, err := c.sync.Join(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.SnapshotsMerged) == 0 {
+		t.Fatalf("join merged no snapshot: %+v", r)
+	}
+	a.cycle(t)
+	b.cycle(t)
+	assertConverged(t, a, b, c)
+	if n, _ := c.store.CountContacts(context.Background(), ""); n != 30+5+1 {
+		t.Fatalf("c has %d clients", n)
+	}
+}
+
+// A computer restored from a backup takes a new id, and the edits it made
+// after the backup come back from the share (SYNC.md I8, restore).
+func TestRestoredBackupGetsItsEditsBack(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	mem := NewMemShare(6)
+	a := openComputer(t, dir, "a", mem.View("a"), clock)
+	b := openComputer(t, dir, "b", mem.View("b"), clock)
+	a.addContact(t, "Jon", "Berg")
+	a.cycle(t)
+	ctx := context.Background()
+	backup := filepath.Join(dir, "a-backup.db")
+	if err := a.store.BackupTo(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	later := a.addContact(t, "Kim", "After")
+	a.cycle(t)
+	b.cycle(t)
+	oldID := a.store.DeviceID()
+	a.store.Close()
+	if _, err := data.Restore(ctx, a.path, backup); err != nil {
+		t.Fatal(err)
+	}
+	a.store = nil
+	a.reopen(t)
+	r := a.cycle(t)
+	if r.NewDevice == "" || a.store.DeviceID() == oldID {
+		t.Fatalf("restored database kept its id: %+v", r)
+	}
+	if _, err := a.store.Contact(ctx, later); err != nil {
+		t.Fatalf("the edit after the backup did not come back: %v", err)
+	}
+	a.addContact(t, "Lea", "New")
+	a.cycle(t)
+	b.cycle(t)
+	assertConverged(t, a, b)
+	st, _ := ReadStatus(ctx, b.store, clock.Now())
+	if len(st.Computers) != 2 {
+		t.Fatalf("b should know both ids of a: %+v", st)
+	}
+}
+
+// Two databases from one cloned disk: the second to publish sees the
+// first's file where its own would go, takes a new id, and nothing is lost
+// (SYNC.md I16).
+func TestClonedDiskIsDetected(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	folder := NewFolderShare(t.TempDir())
+	a := openComputer(t, dir, "a", folder, clock)
+	a.addContact(t, "Max", "Orig")
+	a.cycle(t)
+	a.store.Close()
+	clonePath := filepath.Join(dir, "clone.db")
+	copyFile(t, a.path, clonePath)
+	a.store = nil
+	a.reopen(t)
+	clone := &computer{name: "clone", path: clonePath, clock: clock, share: folder}
+	clone.reopen(t)
+	if clone.store.DeviceID() != a.store.DeviceID() {
+		t.Fatal("the clone should start with the same id")
+	}
+	x := a.addContact(t, "Nia", "OnA")
+	y := clone.addContact(t, "Oto", "OnClone")
+	a.cycle(t)
+	r := clone.cycle(t)
+	if r.NewDevice == "" {
+		t.Fatalf("clone not detected: %+v", r)
+	}
+	clone.cycle(t)
+	a.cycle(t)
+	assertConverged(t, a, clone)
+	for _, id := range []string{x, y} {
+		if _, err := a.store.Contact(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A segment damaged on the share is reported, never applied, and its
+// writer publishes it again (SYNC.md I12, I15).
+func TestDamagedSegmentIsRepublished(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	mem := NewMemShare(7)
+	a := openComputer(t, dir, "a", mem.View("a"), clock)
+	b := openComputer(t, dir, "b", mem.View("b"), clock)
+	a.addContact(t, "Pia", "Rot")
+	a.cycle(t)
+	seg := ""
+	for _, n := range mem.Names() {
+		if strings.HasSuffix(n, ".seg") {
+			seg = n
+		}
+	}
+	if !mem.Corrupt(seg) {
+		t.Fatal("nothing to corrupt")
+	}
+	r := b.cycle(t)
+	if r.AppliedSegments != 0 || len(r.Damaged) != 1 {
+		t.Fatalf("damaged segment: %+v", r)
+	}
+	if n, _ := b.store.CountContacts(context.Background(), ""); n != 0 {
+		t.Fatal("part of a damaged file was applied")
+	}
+	r = a.cycle(t)
+	if len(r.Republished) != 1 {
+		t.Fatalf("not republished: %+v", r)
+	}
+	b.cycle(t)
+	assertConverged(t, a, b)
+}
+
+// Changes stamped far ahead of this computer's clock wait, with a warning.
+func TestClockAheadIsHeld(t *testing.T) {
+	dir := t.TempDir()
+	mem := NewMemShare(8)
+	ahead, behind := newTestClock(), newTestClock()
+	ahead.Advance(time.Hour)
+	a := openComputer(t, dir, "a", mem.View("a"), ahead)
+	b := openComputer(t, dir, "b", mem.View("b"), behind)
+	a.addContact(t, "Quin", "Fast")
+	a.cycle(t)
+	r := b.cycle(t)
+	if r.AppliedSegments != 0 || !strings.Contains(strings.Join(r.Warnings, "\n"), "is ahead") {
+		t.Fatalf("not held: %+v", r)
+	}
+	behind.Advance(time.Hour)
+	if r := b.cycle(t); r.AppliedSegments != 1 {
+		t.Fatalf("not applied once time caught up: %+v", r)
+	}
+}
+
+// A crash at any write point of a cycle loses nothing: after a restart the
+// computers converge, and no file name ever holds two contents.
+func TestCrashAtEveryWritePoint(t *testing.T) {
+	for crashAt := 1; crashAt <= 12; crashAt++ {
+		dir, clock := t.TempDir(), newTestClock()
+		mem := NewMemShare(uint64(crashAt))
+		a := openComputer(t, dir, "a", mem.View("a"), clock)
+		b := openComputer(t, dir, "b", mem.View("b"), clock)
+		b.addContact(t, "Rio", "B")
+		b.cycle(t)
+		a.addContact(t, "Sol", "A")
+		mem.Faults = Faults{CrashAt: crashAt, CrashWrites: []string{"a"}}
+		if _, err := a.sync.Cycle(context.Background()); err != nil && !errors.Is(err, ErrCrash) {
+			t.Fatalf("crash at %d: %v", crashAt, err)
+		}
+		mem.Faults = Faults{}
+		mem.Restart("a")
+		a.reopen(t)
+		a.cycle(t)
+		b.cycle(t)
+		a.cycle(t)
+		assertConverged(t, a, b)
+		if n, _ := b.store.CountContacts(context.Background(), ""); n != 2 {
+			t.Fatalf("crash at %d: b has %d clients", crashAt, n)
+		}
+		if len(mem.Changed) > 0 {
+			t.Fatalf("crash at %d: files changed: %v", crashAt, mem.Changed)
+		}
+	}
+}
