@@ -52,28 +52,20 @@ type Store struct {
 }
 
 // migrations returns the embedded schema steps in order; step i brings the
-// database to user_version i+1, and file NNNN_*.sql is step NNNN. A number
-// with no file is a step with nothing to do, so that schema changes made side
-// by side can take their numbers before they all land; two files with one
-// number, or a number out of order, are refused.
+// database to user_version i+1. The files must be numbered 0001, 0002, ...
+// without a gap: a missing number is a missing step, and a database that
+// skipped it would never get it.
 func migrations() ([]string, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
-	var out []string
-	for _, n := range names {
-		base := path.Base(n)
-		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || len(base) < 5 || base[4] != '_' || num < 1 {
-			return nil, fmt.Errorf("migration %s: want a name NNNN_what.sql", n)
-		}
-		if num <= len(out) {
-			return nil, fmt.Errorf("migration %s out of sequence: step %d is taken", n, num)
-		}
-		for len(out) < num-1 {
-			out = append(out, "")
+	out := make([]string, 0, len(names))
+	for i, n := range names {
+		prefix := fmt.Sprintf("%04d_", i+1)
+		if !strings.HasPrefix(path.Base(n), prefix) {
+			return nil, fmt.Errorf("migration %s out of sequence, want prefix %s", n, prefix)
 		}
 		b, err := migrationFiles.ReadFile(n)
 		if err != nil {
