@@ -5,6 +5,7 @@
 #   make run      build and open the app on the database in the user's data folder
 #   make test     gofmt, go vet, staticcheck and the whole test suite
 #   make bench    run every benchmark and write docs/benchmarks.md
+#   make screenshots  write a picture of each screen to docs/screenshots
 #   make fuzz     run every fuzz target for FUZZTIME each (default 30s), then
 #                 the crash tests for CRASH_ITERATIONS kills each (default 200)
 #   make package  build a distributable package into dist/ with the fyne tool
@@ -19,14 +20,15 @@ CRASH_ITERATIONS ?= 200
 TARGET_OS ?= $(shell $(GO) env GOOS)
 
 # Fyne links against OpenGL and X11 through cgo; xvfb and xauth let the app be
-# run and looked at without a display (xvfb-run). python3-vobject is the
+# run and looked at without a display (xvfb-run); ImageMagick's import takes
+# the screenshots of the test that runs the real app under Xvfb. python3-vobject is the
 # independent reader that the vCard export is tested against (data/vcf),
 # python3-icalendar the one for the iCalendar export (data/ics). Node and npm
 # run ical.js, the parser Thunderbird uses, as a second reader of both (pinned
 # in testdata/icaljs); they are looked for on PATH, not by package, since a
 # machine may have its own Node.
 SYSTEM_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
-	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth python3-vobject python3-icalendar
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick python3-vobject python3-icalendar
 
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
@@ -49,7 +51,7 @@ APP_ICON := $(call toml_value,Icon)
 
 LDFLAGS := -X main.appID=$(APP_ID) -X main.appVersion=$(APP_VERSION)
 
-.PHONY: deps build run test bench fuzz package clean
+.PHONY: deps build run test bench fuzz screenshots package clean
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -109,6 +111,12 @@ bench: deps build
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
 	$(GO) run ./cmd/rapport-bench -rapport bin/rapport -clients $(BENCH_CLIENTS) -bench '$(BENCH)' -out docs/benchmarks.md
+
+# make screenshots starts the app on a demo shop under Xvfb and keeps a
+# picture of each main screen in docs/screenshots (the test that make test runs
+# the same way, keeping them only for its run).
+screenshots: deps
+	RAPPORT_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -timeout 10m -run '^TestScreenshotsUnderXvfb$$' ./cmd/rapport
 
 # go test -list prints each package's matching names followed by its "ok" line,
 # so the names are paired with the package they belong to.

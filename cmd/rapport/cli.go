@@ -25,6 +25,7 @@ type cli struct {
 	ctx            context.Context
 	fs             *flag.FlagSet // the running command's flags, for --help
 	feed           *keptFeed     // the calendar file the open app keeps
+	tourErr        error         // how the screenshot tour ended (RAPPORT_SCREENSHOTS)
 	// syncFolder and syncName are the sync a command is running, saved as
 	// this computer's settings once it worked.
 	syncFolder, syncName string

@@ -47,8 +47,11 @@ func (c *cli) runGUI() error {
 	}
 	m := ui.NewMainWindow(a, c.store, opts)
 	frameWindow = m.Window()
+	if tourRequested() {
+		c.screenshotTour(a, m)
+	}
 	m.Window().ShowAndRun()
-	return nil
+	return c.tourErr
 }
 
 // guiImporter imports files for the app's import dialog, as rapport import
@@ -92,8 +95,8 @@ var frameWindow fyne.Window
 
 // benchFirstFrame sets the app up for the benchmark of its first frame
 // (RAPPORT_BENCH_FIRST_FRAME=quit-after=DURATION): it opens on the clients
-// list, reads the painted window back once the list shows clients, says how
-// long that took on stderr, and quits DURATION later, so that the peak memory
+// list, says on stderr how long after start the list got its first clients
+// and the window was up, and quits DURATION later, so that the peak memory
 // of the process covers the start-up work that follows the frame.
 func (c *cli) benchFirstFrame(a fyne.App, opts *ui.Options, spec string) error {
 	quitAfter := 5 * time.Second
@@ -106,7 +109,8 @@ func (c *cli) benchFirstFrame(a fyne.App, opts *ui.Options, spec string) error {
 	}
 	opts.OpenOnClients = true
 	opts.OnClientsShown = func() {
-		// Capture waits for the GL context and reads back what is painted.
+		// The list holds its first page of clients, drawn at the next frame;
+		// Capture goes through the window's GL context, so the window is up.
 		if frameWindow != nil {
 			frameWindow.Canvas().Capture()
 		}
