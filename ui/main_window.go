@@ -32,6 +32,8 @@ type Options struct {
 	Zone string
 	// Importer brings vCard and iCalendar files in; nil hides the import.
 	Importer FileImporter
+	// Sync is the background sync through a shared folder; nil hides it.
+	Sync SyncControl
 	// Now is the clock for "today"; nil means time.Now.
 	Now func() time.Time
 	// OpenOnClients opens the window on the clients list, whatever screen
@@ -102,6 +104,9 @@ type MainWindow struct {
 	tasks    *TasksScreen
 	reports  *ReportsScreen
 	settings *SettingsScreen
+
+	syncLine     *widget.Label // the rail's sync status, when Sync is set
+	syncSettings *syncSettings
 }
 
 // NewMainWindow builds Rapport's main window over store, on the screen used
@@ -140,6 +145,13 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	m.tasks = NewTasksScreen(m)
 	m.reports = NewReportsScreen(m)
 	m.settings = NewSettingsScreen(m)
+	if opts.Sync != nil {
+		m.syncLine = widget.NewLabel("")
+		m.syncLine.SizeName = theme.SizeNameCaptionText
+		m.syncLine.Truncation = fyne.TextTruncateEllipsis
+		m.syncSettings = newSyncSettings(m)
+		m.settings.sync = m.syncSettings
+	}
 	m.screens[screenToday] = m.today
 	m.screens[screenClients] = m.clients
 	m.screens[screenAppointments] = m.agenda
@@ -166,6 +178,9 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	}
 	m.show(last)
 	m.startReminders()
+	if m.syncLine != nil {
+		m.startSyncStatus(m.syncLine, m.syncSettings)
+	}
 	return m
 }
 
@@ -210,7 +225,11 @@ func (m *MainWindow) navRail() fyne.CanvasObject {
 	}
 	logVisit := widget.NewButtonWithIcon("Log a visit", theme.ContentAddIcon(), m.logVisitAnywhere)
 	logVisit.Importance = widget.HighImportance
-	items = append(items, layout.NewSpacer(), logVisit)
+	items = append(items, layout.NewSpacer())
+	if m.syncLine != nil {
+		items = append(items, m.syncLine)
+	}
+	items = append(items, logVisit)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(items...)))
 }

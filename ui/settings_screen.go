@@ -57,6 +57,7 @@ type SettingsScreen struct {
 	backup    *widget.Label
 	backingUp *widget.ProgressBarInfinite
 	backupNow *widget.Button
+	sync      *syncSettings // nil when the app has no sync
 }
 
 // NewSettingsScreen builds the screen; Load fills it.
@@ -97,6 +98,9 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 		widget.NewFormItem("Calendar file", feedRow),
 		widget.NewFormItem("Backups", container.NewVBox(s.backup, s.backingUp, container.NewHBox(s.backupNow))),
 	)
+	if s.sync != nil {
+		form.Append("Sync", s.sync.content())
+	}
 	help := quiet("The calendar file is an .ics file Rapport keeps up to date while it is open, with birthdays, appointments and tasks: subscribe to it from Google, Apple or Outlook calendar (through a synced folder) to see them there. Rapport also backs the client book up by itself once a day, into the backups folder beside it.")
 	return container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(container.NewVBox(form, widget.NewSeparator(), help))))
@@ -111,6 +115,9 @@ func (s *SettingsScreen) Load() {
 		s.theme.SetSelected(themeDark)
 	default:
 		s.theme.SetSelected(themeSystem)
+	}
+	if s.sync != nil {
+		s.sync.refresh()
 	}
 	type settings struct {
 		staff, feed string

@@ -26,6 +26,7 @@ type cli struct {
 	fs             *flag.FlagSet // the running command's flags, for --help
 	feed           *keptFeed     // the calendar file the open app keeps
 	tourErr        error         // how the screenshot tour ended (RAPPORT_SCREENSHOTS)
+	sync           *appSync      // the open app's background sync
 	// syncFolder and syncName are the sync a command is running, saved as
 	// this computer's settings once it worked.
 	syncFolder, syncName string

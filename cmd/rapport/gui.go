@@ -40,6 +40,9 @@ func (c *cli) runGUI() error {
 		Feed:     c.feed,
 		Importer: guiImporter{c},
 	}
+	if c.sync != nil {
+		opts.Sync = c.sync
+	}
 	if v, ok := os.LookupEnv("RAPPORT_BENCH_FIRST_FRAME"); ok {
 		if err := c.benchFirstFrame(a, &opts, v); err != nil {
 			return err

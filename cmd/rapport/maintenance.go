@@ -26,6 +26,13 @@ func (c *cli) startMaintenance() (stop func()) {
 	var wg sync.WaitGroup
 	c.feed = &keptFeed{c: c}
 	c.feed.start()
+	c.sync = newAppSync(c)
+	syncCtx, stopSync := context.WithCancel(c.ctx)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.sync.run(syncCtx, done)
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -55,6 +62,7 @@ func (c *cli) startMaintenance() (stop func()) {
 	}()
 	return func() {
 		close(done)
+		stopSync()
 		c.feed.stop()
 		wg.Wait()
 	}
