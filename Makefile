@@ -9,6 +9,7 @@
 #   make fuzz     run every fuzz target for FUZZTIME each (default 30s), then
 #                 the crash tests for CRASH_ITERATIONS kills each (default 200)
 #   make package  build a distributable package into dist/ with the fyne tool
+#   make package-windows  cross-build dist/Rapport.exe for Windows
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -51,7 +52,7 @@ APP_ICON := $(call toml_value,Icon)
 
 LDFLAGS := -X main.appID=$(APP_ID) -X main.appVersion=$(APP_VERSION)
 
-.PHONY: deps build run test bench fuzz screenshots package clean
+.PHONY: deps build run test bench fuzz screenshots package package-windows clean
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -156,6 +157,17 @@ package: deps $(FYNE)
 	for f in "$(APP_NAME)".tar.xz "$(APP_NAME)".exe "$(APP_NAME)".app; do \
 		if [ -e "$$f" ]; then rm -rf "dist/$$f"; mv "$$f" dist/; echo "wrote dist/$$f"; fi; \
 	done
+
+# make package-windows cross-builds the Windows app (Rapport.exe: GUI
+# subsystem, icon and version from FyneApp.toml) with Debian's mingw-w64; a
+# cold build takes some minutes, most of it the C parts of the GL driver.
+package-windows: deps $(FYNE)
+	@if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then \
+		echo "installing the Windows cross-compiler (gcc-mingw-w64-x86-64)"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64; \
+	fi
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(MAKE) package TARGET_OS=windows
 
 clean:
 	rm -rf bin dist
