@@ -117,6 +117,9 @@ type txn struct {
 	// applying operations in a book that never erased anyone costs no more
 	// than before; nil until asked.
 	anyErasure *bool
+	// erasedMemo remembers isErased's answers for the transaction; it is
+	// dropped when an erasure or a merge could change them.
+	erasedMemo map[string]bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the

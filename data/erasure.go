@@ -86,6 +86,21 @@ func (s *Store) ErasureOf(ctx context.Context, id string) (e Erasure, ok bool, e
 
 // isErased reports whether the contact, or one it was merged into, was erased.
 func (t *txn) isErased(contact string) (bool, error) {
+	if erased, ok := t.erasedMemo[contact]; ok {
+		return erased, nil
+	}
+	erased, err := t.lookUpErased(contact)
+	if err != nil {
+		return false, err
+	}
+	if t.erasedMemo == nil {
+		t.erasedMemo = map[string]bool{}
+	}
+	t.erasedMemo[contact] = erased
+	return erased, nil
+}
+
+func (t *txn) lookUpErased(contact string) (bool, error) {
 	seen := map[string]bool{}
 	for contact != "" && !seen[contact] {
 		seen[contact] = true
@@ -218,6 +233,7 @@ func (t *txn) eraseContact(id string) error {
 	t.erased = true
 	yes := true
 	t.anyErasure = &yes
+	t.erasedMemo = nil
 	people := []string{id}
 	seen := map[string]bool{id: true}
 	for i := 0; i < len(people); i++ {
