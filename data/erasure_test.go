@@ -169,7 +169,7 @@ func TestPrivacyEraseRemovesEverything(t *testing.T) {
 		ops, _, err := s.Outbox(ctx, 0, 1<<20)
 		must(t, err)
 		last := ops[len(ops)-1]
-		if last.Table != "erasure" || last.Row != zofia.ID || last.Set["device"] != s.DeviceID() || len(last.Set) != 2 {
+		if last.Table != "erasure" || last.Row != zofia.ID || last.Set["device"] != s.DeviceID() || len(last.Set) != 2 || last.Staff != "" {
 			t.Errorf("the erasure's operation: %+v", last)
 		}
 	})
