@@ -51,8 +51,10 @@ func historyCmd(c *cli, args []string) error {
 	}
 	loc := localLoc()
 	for _, e := range hist {
+		// Without a staff name (none set on the computer that made the
+		// change, or an erasure, which records none) the line says no "by".
 		who := ""
-		if e.Staff != "" { // no staff name was set on the computer that made it
+		if e.Staff != "" {
 			who = "by " + e.Staff + " "
 		}
 		where := "this computer"
