@@ -216,9 +216,12 @@ func (t *txn) refuseErased(op Op) (bool, error) {
 	if err := t.blankRows(ts, []string{op.Row}); err != nil {
 		return false, err
 	}
+	if cl == 0 {
+		return true, nil
+	}
 	// Operations about the row that came before the one naming its client
 	// were applied and logged as anyone's; their values go now.
-	return true, t.scrubOperations(op.Row)
+	return true, t.scrubOperations([]string{op.Row})
 }
 
 // eraseContact erases the contact and every contact merged into it, as
@@ -283,10 +286,8 @@ func (t *txn) eraseContact(id string) error {
 		}
 		t.touch(c)
 	}
-	for _, row := range owned {
-		if err := t.scrubOperations(row); err != nil {
-			return err
-		}
+	if err := t.scrubOperations(owned); err != nil {
+		return err
 	}
 	// A deleted document's words stay in the index's older segments until
 	// they are merged; merging them all now takes the words out for good.
@@ -340,14 +341,19 @@ func (t *txn) blankRows(ts *tableSpec, ids []string) error {
 	return nil
 }
 
-// scrubOperations takes the values out of every operation about the row, in
+// scrubOperations takes the values out of every operation about the rows, in
 // the outbox and in the log of applied ones, keeping only the link to the
 // contact, so that a computer that receives one still knows it belongs to
 // the erased client. The erasure's own operation (the same row id, in the
 // erasure table) keeps its fields: they are the record.
-func (t *txn) scrubOperations(row string) error {
+func (t *txn) scrubOperations(ids []string) error {
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
 	for _, table := range []string{"sync_outbox", "sync_remote_log"} {
-		rows, err := t.QueryContext(t.ctx, "SELECT op_id, set_json FROM "+table+" WHERE row_id = ? AND tbl <> 'erasure' AND set_json <> ''", row)
+		rows, err := t.QueryContext(t.ctx, "SELECT op_id, set_json FROM "+table+
+			" WHERE row_id IN (SELECT value FROM json_each(?)) AND tbl <> 'erasure' AND set_json <> ''", string(idsJSON))
 		if err != nil {
 			return err
 		}
