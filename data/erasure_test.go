@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -419,5 +420,38 @@ func TestPrivacyCheckFindsValuesLeftAfterAnErasure(t *testing.T) {
 	must(t, err)
 	if len(r.Problems) != 0 {
 		t.Errorf("after the repair: %+v", r.Problems)
+	}
+}
+
+// TestPrivacyErasePurgesLaterWhenTheFileIsInUse: with a reader holding the
+// old pages (the app reading while a command erases), the values stay in the
+// file until the purge can finish, which PurgeIfPending does.
+func TestPrivacyErasePurgesLaterWhenTheFileIsInUse(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	zofia := addZofia(t, s)
+	reader, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	must(t, err)
+	var n int
+	must(t, reader.QueryRowContext(ctx, "SELECT count(*) FROM contact").Scan(&n))
+	_, err = s.EraseContact(ctx, zofia.ID)
+	must(t, err)
+	for _, l := range personalDataLeft(t, s, zofiaMarkers) {
+		t.Error(l)
+	}
+	pending, _, err := s.PurgeIfPending(ctx)
+	must(t, err)
+	if !pending {
+		t.Fatal("no purge pending while a reader held the old pages")
+	}
+	must(t, reader.Rollback())
+	pending, done, err := s.PurgeIfPending(ctx)
+	must(t, err)
+	if !pending || !done {
+		t.Fatalf("PurgeIfPending once the reader is gone: pending %v, done %v", pending, done)
+	}
+	checkFileHasNoTrace(t, s)
+	if pending, _, err := s.PurgeIfPending(ctx); err != nil || pending {
+		t.Errorf("a purge still pending after it was done: %v, %v", pending, err)
 	}
 }

@@ -13,7 +13,8 @@ const backupCheckEvery = time.Hour
 
 // startMaintenance runs what the app does in the background while its
 // window is open, off the window's goroutines: the quick check of the
-// database at start, the daily backup, and the calendar feed if one is
+// database at start, the daily backup, finishing an erasure's purge of the
+// file, and the calendar feed if one is
 // kept (rapport feed --keep). It returns the function that
 // stops it and waits for work under way.
 func (c *cli) startMaintenance() (stop func()) {
@@ -51,6 +52,11 @@ func (c *cli) startMaintenance() (stop func()) {
 		for {
 			if _, _, err := c.store.BackupIfDue(c.ctx); err != nil {
 				fmt.Fprintln(c.stderr, "rapport: daily backup:", err)
+			}
+			// An erasure made while this window read the database may have
+			// left its values in the file's free space; take them out now.
+			if _, _, err := c.store.PurgeIfPending(c.ctx); err != nil {
+				fmt.Fprintln(c.stderr, "rapport: finishing an erasure:", err)
 			}
 			select {
 			case <-done:
