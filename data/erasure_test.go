@@ -455,3 +455,44 @@ func TestPrivacyErasePurgesLaterWhenTheFileIsInUse(t *testing.T) {
 		t.Errorf("a purge still pending after it was done: %v, %v", pending, err)
 	}
 }
+
+// TestPrivacyEraseTakesMergedContacts: a contact merged into the client is
+// the same person and goes with the erasure, whether the merge was made
+// before it here or elsewhere and arrives after it.
+func TestPrivacyEraseTakesMergedContacts(t *testing.T) {
+	ctx := context.Background()
+	t.Run("MergedHere", func(t *testing.T) {
+		s := openTest(t)
+		zofia := addZofia(t, s)
+		dup := &Contact{Given: "Zofia", Family: "Quellenberg-Nowak", Emails: []Email{{Address: "zofia.nowak@example.com"}}, Notes: "second record, nickel"}
+		must(t, s.SaveContact(ctx, dup))
+		must(t, s.MergeContacts(ctx, zofia.ID, dup.ID))
+		_, err := s.EraseContact(ctx, zofia.ID)
+		must(t, err)
+		for _, l := range personalDataLeft(t, s, append(zofiaMarkers, "nowak")) {
+			t.Error(l)
+		}
+		if _, err := s.Contact(ctx, dup.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("the merged record is still there: %v", err)
+		}
+	})
+	t.Run("MergedElsewhereArrivesLater", func(t *testing.T) {
+		a, b := openTest(t), openTest(t)
+		zofia := addZofia(t, a)
+		dup := &Contact{Given: "Zofia", Family: "Quellenberg-Nowak", Emails: []Email{{Address: "zofia.nowak@example.com"}}}
+		must(t, a.SaveContact(ctx, dup))
+		var seqA, seqB int64
+		syncAll(t, a, b, &seqA)
+		must(t, b.MergeContacts(ctx, zofia.ID, dup.ID)) // on B, before the erasure reaches it
+		_, err := a.EraseContact(ctx, zofia.ID)
+		must(t, err)
+		syncAll(t, b, a, &seqB)
+		for _, l := range personalDataLeft(t, a, append(zofiaMarkers, "nowak")) {
+			t.Error(l)
+		}
+		syncAll(t, a, b, &seqA)
+		for _, l := range personalDataLeft(t, b, append(zofiaMarkers, "nowak")) {
+			t.Errorf("B: %s", l)
+		}
+	})
+}
