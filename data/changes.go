@@ -123,6 +123,9 @@ type txn struct {
 	// applying operations in a book that never erased anyone costs no more
 	// than before; nil until asked.
 	anyErasure *bool
+	// erasedMemo remembers isErased's answers for the transaction; it is
+	// dropped when an erasure or a merge could change them.
+	erasedMemo map[string]bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -200,12 +203,47 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 // unused space of pages that were rewritten before (SQLite does not clear
 // it), and the write-ahead log holds the pages as they were. VACUUM rebuilds
 // the file from the live rows alone, and the checkpoint copies the result
-// into the database and empties the log. Both are best effort: readers still
-// open may hold them off, and the next erasure or VACUUM does the rest. It
-// takes a while on a large book, which is acceptable for something this rare.
-func (s *Store) purgeFreedSpace(ctx context.Context) {
-	s.db.ExecContext(ctx, "VACUUM")
-	s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+// into the database and empties the log. A reader still open (the app, while
+// a command erases) can hold either off; the purge is then left pending for
+// PurgeIfPending, which the app runs from time to time. It takes a while on
+// a large book, which is acceptable for something this rare.
+func (s *Store) purgeFreedSpace(ctx context.Context) bool {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	// Waiting the usual ten seconds for a reader to let go would hold up the
+	// command that erased; a pending purge is retried anyway.
+	conn.ExecContext(ctx, "PRAGMA busy_timeout = 1000")
+	defer conn.ExecContext(ctx, "PRAGMA busy_timeout = 10000")
+	_, err = conn.ExecContext(ctx, "VACUUM")
+	var busy, logFrames, copied int
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &copied)
+	}
+	done := err == nil && busy == 0
+	if done {
+		s.db.ExecContext(ctx, "DELETE FROM sync_state WHERE key = 'purge_pending'")
+	} else {
+		s.db.ExecContext(ctx, "INSERT INTO sync_state(key, value) VALUES('purge_pending', '1') ON CONFLICT(key) DO NOTHING")
+	}
+	return done
+}
+
+// PurgeIfPending finishes taking erased values off the disk when an erasure
+// could not (see purgeFreedSpace). It reports whether a purge was pending and
+// whether it is now done.
+func (s *Store) PurgeIfPending(ctx context.Context) (pending, done bool, err error) {
+	var v string
+	err = s.db.QueryRowContext(ctx, "SELECT value FROM sync_state WHERE key = 'purge_pending'").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return true, s.purgeFreedSpace(ctx), nil
 }
 
 func (t *txn) touch(contactIDs ...string) {
@@ -355,7 +393,11 @@ func sameValue(a, b any) bool {
 func (t *txn) newOp(table, row string, cl int64, set fields) Op {
 	v := t.s.clock.next(t.s.Now())
 	t.hlc = v
-	return Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.Staff}
+	op := Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.Staff}
+	if table == "erasure" {
+		op.Staff = "" // the record of an erasure holds no name at all: when and which computer only
+	}
+	return op
 }
 
 func (t *txn) record(op Op) error {

@@ -86,6 +86,21 @@ func (s *Store) ErasureOf(ctx context.Context, id string) (e Erasure, ok bool, e
 
 // isErased reports whether the contact, or one it was merged into, was erased.
 func (t *txn) isErased(contact string) (bool, error) {
+	if erased, ok := t.erasedMemo[contact]; ok {
+		return erased, nil
+	}
+	erased, err := t.lookUpErased(contact)
+	if err != nil {
+		return false, err
+	}
+	if t.erasedMemo == nil {
+		t.erasedMemo = map[string]bool{}
+	}
+	t.erasedMemo[contact] = erased
+	return erased, nil
+}
+
+func (t *txn) lookUpErased(contact string) (bool, error) {
 	seen := map[string]bool{}
 	for contact != "" && !seen[contact] {
 		seen[contact] = true
@@ -201,9 +216,12 @@ func (t *txn) refuseErased(op Op) (bool, error) {
 	if err := t.blankRows(ts, []string{op.Row}); err != nil {
 		return false, err
 	}
+	if cl == 0 {
+		return true, nil
+	}
 	// Operations about the row that came before the one naming its client
 	// were applied and logged as anyone's; their values go now.
-	return true, t.scrubOperations(op.Row)
+	return true, t.scrubOperations([]string{op.Row})
 }
 
 // eraseContact erases the contact and every contact merged into it, as
@@ -218,6 +236,7 @@ func (t *txn) eraseContact(id string) error {
 	t.erased = true
 	yes := true
 	t.anyErasure = &yes
+	t.erasedMemo = nil
 	people := []string{id}
 	seen := map[string]bool{id: true}
 	for i := 0; i < len(people); i++ {
@@ -267,10 +286,8 @@ func (t *txn) eraseContact(id string) error {
 		}
 		t.touch(c)
 	}
-	for _, row := range owned {
-		if err := t.scrubOperations(row); err != nil {
-			return err
-		}
+	if err := t.scrubOperations(owned); err != nil {
+		return err
 	}
 	// A deleted document's words stay in the index's older segments until
 	// they are merged; merging them all now takes the words out for good.
@@ -324,14 +341,19 @@ func (t *txn) blankRows(ts *tableSpec, ids []string) error {
 	return nil
 }
 
-// scrubOperations takes the values out of every operation about the row, in
+// scrubOperations takes the values out of every operation about the rows, in
 // the outbox and in the log of applied ones, keeping only the link to the
 // contact, so that a computer that receives one still knows it belongs to
 // the erased client. The erasure's own operation (the same row id, in the
 // erasure table) keeps its fields: they are the record.
-func (t *txn) scrubOperations(row string) error {
+func (t *txn) scrubOperations(ids []string) error {
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
 	for _, table := range []string{"sync_outbox", "sync_remote_log"} {
-		rows, err := t.QueryContext(t.ctx, "SELECT op_id, set_json FROM "+table+" WHERE row_id = ? AND tbl <> 'erasure' AND set_json <> ''", row)
+		rows, err := t.QueryContext(t.ctx, "SELECT op_id, set_json FROM "+table+
+			" WHERE row_id IN (SELECT value FROM json_each(?)) AND tbl <> 'erasure' AND set_json <> ''", string(idsJSON))
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -169,7 +170,7 @@ func TestPrivacyEraseRemovesEverything(t *testing.T) {
 		ops, _, err := s.Outbox(ctx, 0, 1<<20)
 		must(t, err)
 		last := ops[len(ops)-1]
-		if last.Table != "erasure" || last.Row != zofia.ID || last.Set["device"] != s.DeviceID() || len(last.Set) != 2 {
+		if last.Table != "erasure" || last.Row != zofia.ID || last.Set["device"] != s.DeviceID() || len(last.Set) != 2 || last.Staff != "" {
 			t.Errorf("the erasure's operation: %+v", last)
 		}
 	})
@@ -420,4 +421,78 @@ func TestPrivacyCheckFindsValuesLeftAfterAnErasure(t *testing.T) {
 	if len(r.Problems) != 0 {
 		t.Errorf("after the repair: %+v", r.Problems)
 	}
+}
+
+// TestPrivacyErasePurgesLaterWhenTheFileIsInUse: with a reader holding the
+// old pages (the app reading while a command erases), the values stay in the
+// file until the purge can finish, which PurgeIfPending does.
+func TestPrivacyErasePurgesLaterWhenTheFileIsInUse(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	zofia := addZofia(t, s)
+	reader, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	must(t, err)
+	var n int
+	must(t, reader.QueryRowContext(ctx, "SELECT count(*) FROM contact").Scan(&n))
+	_, err = s.EraseContact(ctx, zofia.ID)
+	must(t, err)
+	for _, l := range personalDataLeft(t, s, zofiaMarkers) {
+		t.Error(l)
+	}
+	pending, _, err := s.PurgeIfPending(ctx)
+	must(t, err)
+	if !pending {
+		t.Fatal("no purge pending while a reader held the old pages")
+	}
+	must(t, reader.Rollback())
+	pending, done, err := s.PurgeIfPending(ctx)
+	must(t, err)
+	if !pending || !done {
+		t.Fatalf("PurgeIfPending once the reader is gone: pending %v, done %v", pending, done)
+	}
+	checkFileHasNoTrace(t, s)
+	if pending, _, err := s.PurgeIfPending(ctx); err != nil || pending {
+		t.Errorf("a purge still pending after it was done: %v, %v", pending, err)
+	}
+}
+
+// TestPrivacyEraseTakesMergedContacts: a contact merged into the client is
+// the same person and goes with the erasure, whether the merge was made
+// before it here or elsewhere and arrives after it.
+func TestPrivacyEraseTakesMergedContacts(t *testing.T) {
+	ctx := context.Background()
+	t.Run("MergedHere", func(t *testing.T) {
+		s := openTest(t)
+		zofia := addZofia(t, s)
+		dup := &Contact{Given: "Zofia", Family: "Quellenberg-Nowak", Emails: []Email{{Address: "zofia.nowak@example.com"}}, Notes: "second record, nickel"}
+		must(t, s.SaveContact(ctx, dup))
+		must(t, s.MergeContacts(ctx, zofia.ID, dup.ID))
+		_, err := s.EraseContact(ctx, zofia.ID)
+		must(t, err)
+		for _, l := range personalDataLeft(t, s, append(zofiaMarkers, "nowak")) {
+			t.Error(l)
+		}
+		if _, err := s.Contact(ctx, dup.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("the merged record is still there: %v", err)
+		}
+	})
+	t.Run("MergedElsewhereArrivesLater", func(t *testing.T) {
+		a, b := openTest(t), openTest(t)
+		zofia := addZofia(t, a)
+		dup := &Contact{Given: "Zofia", Family: "Quellenberg-Nowak", Emails: []Email{{Address: "zofia.nowak@example.com"}}}
+		must(t, a.SaveContact(ctx, dup))
+		var seqA, seqB int64
+		syncAll(t, a, b, &seqA)
+		must(t, b.MergeContacts(ctx, zofia.ID, dup.ID)) // on B, before the erasure reaches it
+		_, err := a.EraseContact(ctx, zofia.ID)
+		must(t, err)
+		syncAll(t, b, a, &seqB)
+		for _, l := range personalDataLeft(t, a, append(zofiaMarkers, "nowak")) {
+			t.Error(l)
+		}
+		syncAll(t, a, b, &seqA)
+		for _, l := range personalDataLeft(t, b, append(zofiaMarkers, "nowak")) {
+			t.Errorf("B: %s", l)
+		}
+	})
 }

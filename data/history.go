@@ -187,54 +187,46 @@ func (s *Store) loggedOps(ctx context.Context, tx *sql.Tx, contactID string, row
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	// All the rows in one query, which looks each up in the row_id indexes.
+	r, err := tx.QueryContext(ctx, `SELECT op_id, hlc, ?1, tbl, row_id, cl, set_json, staff FROM sync_outbox
+			WHERE row_id IN (SELECT value FROM json_each(?2))
+		UNION ALL SELECT op_id, hlc, dev, tbl, row_id, cl, set_json, staff FROM sync_remote_log
+			WHERE row_id IN (SELECT value FROM json_each(?2))`, s.clock.device, string(idsJSON))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
 	seen := map[string]bool{}
 	var out []Op
-	const chunk = 500 // SQLite's limit on parameters is far above; this keeps statements short
-	for from := 0; from < len(ids); from += chunk {
-		part := ids[from:min(from+chunk, len(ids))]
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-		args := make([]any, 0, 2*len(part)+1)
-		args = append(args, s.clock.device)
-		for _, id := range part {
-			args = append(args, id)
-		}
-		for _, id := range part {
-			args = append(args, id)
-		}
-		r, err := tx.QueryContext(ctx, `SELECT op_id, hlc, ?, tbl, row_id, cl, set_json, staff FROM sync_outbox WHERE row_id IN (`+marks+`)
-			UNION ALL SELECT op_id, hlc, dev, tbl, row_id, cl, set_json, staff FROM sync_remote_log WHERE row_id IN (`+marks+`)`, args...)
-		if err != nil {
+	for r.Next() {
+		var op Op
+		var setJSON string
+		if err := r.Scan(&op.ID, &op.HLC, &op.Device, &op.Table, &op.Row, &op.CL, &setJSON, &op.Staff); err != nil {
 			return nil, err
 		}
-		for r.Next() {
-			var op Op
-			var setJSON string
-			if err := r.Scan(&op.ID, &op.HLC, &op.Device, &op.Table, &op.Row, &op.CL, &setJSON, &op.Staff); err != nil {
-				r.Close()
-				return nil, err
-			}
-			want := rows[op.Row]
-			if op.Table == "erasure" && op.Row == contactID {
-				want = "erasure"
-			}
-			if want != op.Table || seen[op.ID] {
-				continue // another table's row with the same id, or an op applied back here
-			}
-			seen[op.ID] = true
-			if setJSON != "" {
-				dec := json.NewDecoder(strings.NewReader(setJSON))
-				dec.UseNumber()
-				if err := dec.Decode(&op.Set); err != nil {
-					r.Close()
-					return nil, fmt.Errorf("operation %s: %w", op.ID, err)
-				}
-			}
-			out = append(out, op)
+		want := rows[op.Row]
+		if op.Table == "erasure" && op.Row == contactID {
+			want = "erasure"
 		}
-		r.Close()
-		if err := r.Err(); err != nil {
-			return nil, err
+		if want != op.Table || seen[op.ID] {
+			continue // another table's row with the same id, or an op applied back here
 		}
+		seen[op.ID] = true
+		if setJSON != "" {
+			dec := json.NewDecoder(strings.NewReader(setJSON))
+			dec.UseNumber()
+			if err := dec.Decode(&op.Set); err != nil {
+				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
+			}
+		}
+		out = append(out, op)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].stamp() < out[j].stamp() })
 	return out, nil

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,32 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHistoryOfChangesMadeBeforeTheUpgrade: operations recorded before the
+// schema had staff names and the log of remote ones still make a history.
+func TestHistoryOfChangesMadeBeforeTheUpgrade(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := openAt(ctx, path, 4)
+	must(t, err)
+	id := "0190e0c0-0000-7000-8000-000000000001"
+	for _, q := range []string{
+		`INSERT INTO contact(id, given, family, display_name, cl, stamp) VALUES('` + id + `', 'Chloé', 'Martin', 'Chloé Martin', 1, '')`,
+		`INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json) VALUES('0190e0c0-0000-7000-8000-0000000000a1', '019a000000000000', 'contact', '` + id + `', 1, '{"given":"Chloé","family":"Martin"}')`,
+	} {
+		if _, err := old.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	s, err := Open(ctx, path)
+	must(t, err)
+	defer s.Close()
+	hist, err := s.History(ctx, id)
+	must(t, err)
+	if len(hist) != 1 || hist[0].Action != "created" || hist[0].Staff != "" || !hist[0].ThisComputer || len(hist[0].Changes) != 2 {
+		t.Errorf("history after the upgrade: %+v", hist)
 	}
 }

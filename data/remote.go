@@ -143,6 +143,9 @@ func (t *txn) applyOp(op Op) (changed, refused bool, err error) {
 	if refused || err != nil {
 		return false, refused, err
 	}
+	if _, merges := op.Set["merged_into"]; merges {
+		t.erasedMemo = nil // whose erasure covers a contact may have changed
+	}
 	changed, err = t.mergeOp(op)
 	// An erasure applied before changes nothing and needs no second pass
 	// (which would rebuild the whole file again).

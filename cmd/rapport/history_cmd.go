@@ -51,9 +51,11 @@ func historyCmd(c *cli, args []string) error {
 	}
 	loc := localLoc()
 	for _, e := range hist {
-		who := e.Staff
-		if who == "" {
-			who = "someone unnamed"
+		// Without a staff name (none set on the computer that made the
+		// change, or an erasure, which records none) the line says no "by".
+		who := ""
+		if e.Staff != "" {
+			who = "by " + e.Staff + " "
 		}
 		where := "this computer"
 		if !e.ThisComputer {
@@ -62,7 +64,7 @@ func historyCmd(c *cli, args []string) error {
 		if e.DeviceName != "" {
 			where += " (" + e.DeviceName + ")"
 		}
-		fmt.Fprintf(c.stdout, "%s  %s %s  by %s on %s\n", whenText(e.At, loc), tableWords[e.Table], e.Action, who, where)
+		fmt.Fprintf(c.stdout, "%s  %s %s  %son %s\n", whenText(e.At, loc), tableWords[e.Table], e.Action, who, where)
 		for _, f := range e.Changes {
 			switch {
 			case f.OldKnown && e.Action != "created":

@@ -17,10 +17,10 @@ const backupCheckEvery = time.Hour
 
 // startMaintenance runs what the app does in the background while its
 // window is open, off the window's goroutines: the quick check of the
-// database at start, the daily backup, the tasks of the check-in rules, and
-// the calendar feed if one is kept (rapport feed --keep, or the app's
-// Settings). It returns the function that stops it and waits for work under
-// way.
+// database at start, the daily backup, the tasks of the check-in rules,
+// finishing an erasure's purge of the file, the background sync, and the
+// calendar feed if one is kept (rapport feed --keep, or the app's Settings).
+// It returns the function that stops it and waits for work under way.
 func (c *cli) startMaintenance() (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -52,6 +52,11 @@ func (c *cli) startMaintenance() (stop func()) {
 			// The tasks of the check-in rules for the week ahead, so Today shows them.
 			if _, err := c.store.ApplyCheckinRules(c.ctx, data.DayOf(clock().AddDate(0, 0, 7))); err != nil {
 				fmt.Fprintln(c.stderr, "rapport: check-in rules:", err)
+			}
+			// An erasure made while this window read the database may have
+			// left its values in the file's free space; take them out now.
+			if _, _, err := c.store.PurgeIfPending(c.ctx); err != nil {
+				fmt.Fprintln(c.stderr, "rapport: finishing an erasure:", err)
 			}
 			select {
 			case <-done:
