@@ -155,7 +155,9 @@ package: deps $(FYNE)
 	GOFLAGS="$${GOFLAGS:-} -ldflags=-X=main.appID=$(APP_ID) -ldflags=-X=main.appVersion=$(APP_VERSION)" \
 		$(FYNE) package --os $(TARGET_OS) --src cmd/rapport --release; \
 	for f in "$(APP_NAME)".tar.xz "$(APP_NAME)".exe "$(APP_NAME)".app; do \
-		if [ -e "$$f" ]; then rm -rf "dist/$$f"; mv "$$f" dist/; echo "wrote dist/$$f"; fi; \
+		for d in . cmd/rapport; do \
+			if [ -e "$$d/$$f" ]; then rm -rf "dist/$$f"; mv "$$d/$$f" dist/; echo "wrote dist/$$f"; fi; \
+		done; \
 	done
 
 # make package-windows cross-builds the Windows app (Rapport.exe: GUI
