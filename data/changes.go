@@ -113,6 +113,9 @@ type txn struct {
 	touched map[string]bool
 	hlc     uint64
 	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
+	// ledgers are the clients whose points ledger changed, whose balance
+	// is brought up to date before commit.
+	ledgers map[string]bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -167,6 +170,10 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 		return err
 	}
 	if err := t.refreshTouched(); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.refreshBalances(); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -448,6 +455,12 @@ func (t *txn) touchFor(ts *tableSpec, id string, f fields) {
 	}
 	if c, ok := f["contact_id"].(string); ok {
 		t.touch(c)
+		if ts.name == "loyalty_entry" && c != "" {
+			if t.ledgers == nil {
+				t.ledgers = map[string]bool{}
+			}
+			t.ledgers[c] = true
+		}
 	}
 	if ts.name == "tag" {
 		// A renamed or deleted tag changes every tagged contact's search document.

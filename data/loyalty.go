@@ -315,6 +315,33 @@ func (t *txn) forgetEarned(interactionID string) error {
 	return err
 }
 
+// balancesAll is every client's balance from the ledger.
+const balancesAll = "SELECT contact_id, sum(points) FROM loyalty_entry WHERE cl % 2 = 1 AND contact_id IS NOT NULL GROUP BY contact_id"
+
+// refreshBalances brings the balances of the clients whose ledger changed in
+// this transaction up to date.
+func (t *txn) refreshBalances() error {
+	for id := range t.ledgers {
+		if _, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance WHERE contact_id = ?", id); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, `INSERT INTO loyalty_balance(contact_id, points)
+			SELECT contact_id, sum(points) FROM loyalty_entry WHERE contact_id = ? AND cl % 2 = 1 GROUP BY contact_id`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildBalances computes every balance again (after bulk loads, and to repair).
+func (t *txn) rebuildBalances() error {
+	if _, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance"); err != nil {
+		return err
+	}
+	_, err := t.ExecContext(t.ctx, "INSERT INTO loyalty_balance(contact_id, points) "+balancesAll)
+	return err
+}
+
 func balanceOf(ctx context.Context, q querier, contactID string) (int64, error) {
 	var b int64
 	err := q.QueryRowContext(ctx, "SELECT coalesce(sum(points), 0) FROM loyalty_entry WHERE contact_id = ? AND cl % 2 = 1", contactID).Scan(&b)
@@ -391,7 +418,7 @@ func (t *txn) putEntry(contactID string, e LoyaltyEntry) error {
 // spendSince sums a client's purchases in currency from `from` on.
 func spendSince(ctx context.Context, q querier, contactID, currency string, from time.Time) (int64, error) {
 	var n int64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(amount_minor), 0) FROM interaction
+	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact
 		WHERE contact_id = ? AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1`, contactID, currency, formatTS(from)).Scan(&n)
 	return n, err
 }
@@ -474,15 +501,22 @@ func (s *Store) loyaltyToday(ctx context.Context) ([]TodayItem, error) {
 	if len(p.Tiers) > 0 {
 		now := s.now()
 		then := now.AddDate(0, 0, -tierJustReachedDays)
-		rows, err := s.db.QueryContext(ctx, `SELECT i.contact_id, c.display_name,
-				coalesce(sum(CASE WHEN i.at >= ? THEN i.amount_minor END), 0),
-				coalesce(sum(CASE WHEN i.at >= ? AND i.at < ? THEN i.amount_minor END), 0)
-			FROM interaction i JOIN contact c ON c.id = i.contact_id
-			WHERE i.kind = 'purchase' AND i.currency = ? AND i.cl % 2 = 1 AND c.cl % 2 = 1 AND i.at >= ?
-				AND i.contact_id IN (SELECT contact_id FROM interaction WHERE kind = 'purchase' AND at >= ? AND cl % 2 = 1)
-			GROUP BY i.contact_id ORDER BY c.sort_name, i.contact_id`,
-			formatTS(now.AddDate(-1, 0, 0)), formatTS(then.AddDate(-1, 0, 0)), formatTS(then), p.Currency,
-			formatTS(then.AddDate(-1, 0, 0)), formatTS(then))
+		// Only clients who bought in the last two weeks can have reached a
+		// tier in them: find those from the (kind, at) index, then sum each
+		// one's purchases from the (contact, at) index.
+		rows, err := s.db.QueryContext(ctx, `SELECT x.contact_id, c.display_name,
+				(SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact WHERE contact_id = x.contact_id
+					AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1),
+				(SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact WHERE contact_id = x.contact_id
+					AND kind = 'purchase' AND currency = ? AND at >= ? AND at < ? AND cl % 2 = 1)
+			FROM (SELECT DISTINCT contact_id FROM interaction INDEXED BY interaction_kind_at
+				WHERE kind = 'purchase' AND at >= ? AND currency = ? AND cl % 2 = 1) x
+			JOIN contact c ON c.id = x.contact_id
+			WHERE c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY c.sort_name, x.contact_id`,
+			p.Currency, formatTS(now.AddDate(-1, 0, 0)),
+			p.Currency, formatTS(then.AddDate(-1, 0, 0)), formatTS(then),
+			formatTS(then), p.Currency)
 		if err != nil {
 			return nil, err
 		}
@@ -505,9 +539,9 @@ func (s *Store) loyaltyToday(ctx context.Context) ([]TodayItem, error) {
 	}
 	if len(p.Rewards) > 0 {
 		cheapest := p.Rewards[0].CostPoints
-		rows, err := s.db.QueryContext(ctx, `SELECT e.contact_id, c.display_name, sum(e.points) FROM loyalty_entry e
-			JOIN contact c ON c.id = e.contact_id WHERE e.cl % 2 = 1 AND c.cl % 2 = 1
-			GROUP BY e.contact_id HAVING sum(e.points) >= ? ORDER BY sum(e.points) DESC, e.contact_id LIMIT ?`, cheapest, todayListLimit)
+		rows, err := s.db.QueryContext(ctx, `SELECT b.contact_id, c.display_name, b.points FROM loyalty_balance b
+			JOIN contact c ON c.id = b.contact_id WHERE b.points >= ? AND c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY b.points DESC, b.contact_id LIMIT ?`, cheapest, todayListLimit)
 		if err != nil {
 			return nil, err
 		}

@@ -253,6 +253,17 @@ func TestLoyaltyConcurrentRedemptionsMergeAsOwed(t *testing.T) {
 	if a, b := loyaltyOf(t, shop, anna), loyaltyOf(t, backRoom, anna); a.Balance != 50 || b.Balance != 50 {
 		t.Errorf("after paying back: %d and %d points, want 50 on both", a.Balance, b.Balance)
 	}
+	// The balances kept for Today match the ledger on both computers.
+	for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
+		r, err := s.Check(ctx, false, false)
+		if err != nil || !r.OK() {
+			t.Errorf("%s: check %+v %v", name, r, err)
+		}
+		var points int64
+		if err := s.db.QueryRow("SELECT points FROM loyalty_balance WHERE contact_id = ?", anna).Scan(&points); err != nil || points != 50 {
+			t.Errorf("%s: kept balance %d %v, want 50", name, points, err)
+		}
+	}
 }
 
 func TestLoyaltyProgrammeEditsMerge(t *testing.T) {
@@ -346,5 +357,26 @@ func TestLoyaltyMovesWithMergedContact(t *testing.T) {
 	}
 	if st := loyaltyOf(t, s, keep); st.Balance != 110 {
 		t.Errorf("merged balance %d, want 110", st.Balance)
+	}
+}
+
+func TestLoyaltyBalanceCheckedAndRepaired(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	withProgramme(t, s)
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	buy(t, s, anna, 12000, "EUR", time.Time{})
+	if _, err := s.db.Exec("UPDATE loyalty_balance SET points = 7"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Check(ctx, false, false)
+	if err != nil || r.OK() {
+		t.Fatalf("a wrong balance not found: %+v %v", r, err)
+	}
+	if r, err = s.Check(ctx, false, true); err != nil || !r.Problems[0].Repaired {
+		t.Fatalf("repair: %+v %v", r, err)
+	}
+	if r, err = s.Check(ctx, false, false); err != nil || !r.OK() {
+		t.Errorf("after repair: %+v %v", r, err)
 	}
 }

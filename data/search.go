@@ -243,8 +243,10 @@ func (t *txn) rebuildDerived() error {
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM contact_stats"); err != nil {
 		return err
 	}
-	_, err = t.ExecContext(t.ctx, "INSERT INTO contact_stats "+statsAll)
-	return err
+	if _, err = t.ExecContext(t.ctx, "INSERT INTO contact_stats "+statsAll); err != nil {
+		return err
+	}
+	return t.rebuildBalances()
 }
 
 // rebuildDocs is how many documents one statement of a rebuild indexes.
@@ -616,8 +618,8 @@ func ftsQuery(q string) string {
 	return strings.Join(terms, " ")
 }
 
-// RebuildDerived recomputes the search index, sort names and per-client
-// figures from the data; bulk loads and repairs use it.
+// RebuildDerived recomputes the search index, sort names, per-client
+// figures and loyalty balances from the data; bulk loads and repairs use it.
 func (s *Store) RebuildDerived(ctx context.Context) error {
 	return s.write(ctx, func(t *txn) error { return t.rebuildDerived() })
 }

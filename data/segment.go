@@ -46,6 +46,9 @@ type PreferenceFilter struct {
 type Segment struct {
 	Name   string        `json:"name"`
 	Filter SegmentFilter `json:"filter"`
+	// Problem says why the filter cannot be read (Segments lists such a
+	// segment so it can be saved again; nothing else uses it).
+	Problem string `json:"problem,omitempty"`
 }
 
 func segmentID(name string) string { return derivedID("segment", normalName(name)) }
@@ -131,12 +134,18 @@ func segmentByName(ctx context.Context, q querier, name string) (Segment, error)
 	return seg, decodeFilter(filter, &seg.Filter)
 }
 
+// decodeFilter reads a saved filter. A condition this Rapport does not know
+// (saved by a newer one on another computer) is an error rather than left
+// out: without it the segment would hold more clients than it should, and
+// an outreach would reach them.
 func decodeFilter(text string, f *SegmentFilter) error {
 	if text == "" {
 		return nil
 	}
-	if err := json.Unmarshal([]byte(text), f); err != nil {
-		return fmt.Errorf("segment filter: %w", err)
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(f); err != nil {
+		return fmt.Errorf("%w segment filter (saved by a newer Rapport?): %v", ErrInvalid, err)
 	}
 	return nil
 }
@@ -156,7 +165,7 @@ func (s *Store) Segments(ctx context.Context) ([]Segment, error) {
 			return nil, err
 		}
 		if err := decodeFilter(filter, &seg.Filter); err != nil {
-			return nil, err
+			seg.Filter, seg.Problem = SegmentFilter{}, err.Error()
 		}
 		out = append(out, seg)
 	}
@@ -196,7 +205,9 @@ func (s *Store) segmentMembers(ctx context.Context, q querier, f SegmentFilter) 
 	return ids, err
 }
 
-// segmentWhere turns a filter into conditions on the contact c.
+// segmentWhere turns a filter into conditions on the contact c. Each is a
+// list that SQLite reads once (c.id IN (...)), not a lookup per client: left
+// to itself SQLite may read a whole index for each of 100,000 clients.
 func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (string, []any, error) {
 	var where strings.Builder
 	var args []any
@@ -205,24 +216,41 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		args = append(args, a...)
 	}
 	for _, tag := range f.Tags {
-		cond(`EXISTS (SELECT 1 FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id
-			WHERE ct.contact_id = c.id AND ct.cl % 2 = 1 AND t.cl % 2 = 1 AND t.id = ?)`, tagID(tag))
+		cond(`c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id
+			WHERE t.id = ? AND ct.cl % 2 = 1 AND t.cl % 2 = 1)`, tagID(tag))
 	}
 	for _, p := range f.Preferences {
-		cond(`EXISTS (SELECT 1 FROM preference p WHERE p.contact_id = c.id AND p.cl % 2 = 1
+		cond(`c.id IN (SELECT p.contact_id FROM preference p WHERE p.cl % 2 = 1
 			AND (? = '' OR p.category = ?) AND (? = '' OR p.subject = ? COLLATE NOCASE)
 			AND (? = '' OR p.value = ? COLLATE NOCASE OR p.value LIKE ? ESCAPE '\'))`,
 			p.Category, p.Category, p.Subject, p.Subject, p.Value, p.Value, likePrefix(p.Value)+" %")
 	}
-	minSpend, maxSpend := f.MinSpendMinor, f.MaxSpendMinor
-	currency := f.Currency
-	if f.Tier != "" || minSpend != nil || maxSpend != nil {
+	if f.Tier != "" || f.MinSpendMinor != nil || f.MaxSpendMinor != nil {
 		p, err := loadProgramme(ctx, q)
 		if err != nil {
 			return "", nil, err
 		}
+		currency := f.Currency
 		if currency == "" {
 			currency = p.Currency
+		}
+		if currency == "" {
+			return "", nil, fmt.Errorf("%w segment: spend needs a currency (or a loyalty programme)", ErrInvalid)
+		}
+		since := formatTS(s.yearAgo())
+		// Clients whose spend reaches n; every client's reaches 0 or less.
+		atLeast := func(n int64) {
+			if n > 0 {
+				cond("c.id IN ("+spenders+" HAVING sum(amount_minor) >= ?)", since, currency, n)
+			}
+		}
+		// Clients whose spend stays below n; nobody's is below 0 or less.
+		below := func(n int64) {
+			if n <= 0 {
+				cond("0")
+				return
+			}
+			cond("c.id NOT IN ("+spenders+" HAVING sum(amount_minor) >= ?)", since, currency, n)
 		}
 		if f.Tier != "" {
 			lo, hi, err := tierRange(p, f.Tier)
@@ -233,28 +261,29 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 				return "", nil, fmt.Errorf("%w segment: tiers are measured in %s, not %s", ErrInvalid, p.Currency, currency)
 			}
 			// A tier is a range of spend: from its threshold to the next one's.
-			cond("("+spendOf+") >= ?", currency, formatTS(s.yearAgo()), lo)
+			atLeast(lo)
 			if hi != nil {
-				cond("("+spendOf+") < ?", currency, formatTS(s.yearAgo()), *hi)
+				below(*hi)
 			}
 		}
-		if currency == "" {
-			return "", nil, fmt.Errorf("%w segment: spend needs a currency (or a loyalty programme)", ErrInvalid)
+		if f.MinSpendMinor != nil {
+			atLeast(*f.MinSpendMinor)
 		}
-		if minSpend != nil {
-			cond("("+spendOf+") >= ?", currency, formatTS(s.yearAgo()), *minSpend)
-		}
-		if maxSpend != nil {
-			cond("("+spendOf+") <= ?", currency, formatTS(s.yearAgo()), *maxSpend)
+		if f.MaxSpendMinor != nil {
+			if *f.MaxSpendMinor < 0 {
+				cond("0")
+			} else {
+				below(*f.MaxSpendMinor + 1)
+			}
 		}
 	}
 	today := s.today().Time()
 	if f.SeenWithinDays > 0 {
-		cond("EXISTS (SELECT 1 FROM contact_stats st WHERE st.contact_id = c.id AND st.last_visit >= ?)",
+		cond("c.id IN (SELECT contact_id FROM contact_stats WHERE last_visit >= ?)",
 			formatTS(today.AddDate(0, 0, -f.SeenWithinDays)))
 	}
 	if f.NotSeenDays > 0 {
-		cond("EXISTS (SELECT 1 FROM contact_stats st WHERE st.contact_id = c.id AND st.last_visit <> '' AND st.last_visit < ?)",
+		cond("c.id IN (SELECT contact_id FROM contact_stats WHERE last_visit <> '' AND last_visit < ?)",
 			formatTS(today.AddDate(0, 0, -f.NotSeenDays)))
 	}
 	if f.BirthdayMonth > 0 {
@@ -265,18 +294,20 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		since = formatTS(today.AddDate(0, 0, -f.KindWithinDays))
 	}
 	for _, k := range f.Kinds {
-		cond("EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id AND i.kind = ? AND i.at >= ? AND i.cl % 2 = 1)", k, since)
+		cond("c.id IN (SELECT contact_id FROM interaction WHERE kind = ? AND at >= ? AND cl % 2 = 1)", k, since)
 	}
 	if f.City != "" {
-		cond("EXISTS (SELECT 1 FROM contact_address a WHERE a.contact_id = c.id AND a.cl % 2 = 1 AND a.locality = ? COLLATE NOCASE)", f.City)
+		cond("c.id IN (SELECT contact_id FROM contact_address WHERE cl % 2 = 1 AND locality = ? COLLATE NOCASE)", f.City)
 	}
 	return where.String(), args, nil
 }
 
-// spendOf is a client's spend in a currency (first argument) from a time
-// (second) on; the contact is c.
-const spendOf = `SELECT coalesce(sum(amount_minor), 0) FROM interaction
-	WHERE contact_id = c.id AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1`
+// spenders groups the purchases from a time (first argument) in a currency
+// (second) by client, for a HAVING on their sum; NULLs are left out, as one
+// would make every NOT IN false.
+const spenders = `SELECT contact_id FROM interaction INDEXED BY interaction_kind_at
+	WHERE kind = 'purchase' AND at >= ? AND currency = ? AND cl % 2 = 1 AND contact_id IS NOT NULL
+	GROUP BY contact_id`
 
 // tierRange is the spend that puts a client in the named tier: from its
 // threshold up to, not including, the next tier's (nil for the top tier).

@@ -77,6 +77,9 @@ func TestSegmentFilters(t *testing.T) {
 		{"tier Silver stops below Gold", SegmentFilter{Tier: "Silver"}, "Ben"},
 		{"spend from 300", SegmentFilter{MinSpendMinor: ptr(30000)}, "Anna"},
 		{"spend up to 250, the bound included", SegmentFilter{MaxSpendMinor: ptr(25000)}, "Ben Chloé"},
+		{"spend from exactly 600", SegmentFilter{MinSpendMinor: ptr(60000)}, "Anna"},
+		{"spent nothing", SegmentFilter{MaxSpendMinor: ptr(0)}, "Chloé"},
+		{"a spend range", SegmentFilter{MinSpendMinor: ptr(20000), MaxSpendMinor: ptr(59999)}, "Ben"},
 		{"spend in another currency", SegmentFilter{MinSpendMinor: ptr(1), Currency: "CHF"}, ""},
 		{"seen in the last 30 days", SegmentFilter{SeenWithinDays: 30}, "Anna"},
 		{"not seen for 90 days", SegmentFilter{NotSeenDays: 90}, "Ben"},
@@ -191,5 +194,42 @@ func TestMigrationStepsMayHaveGaps(t *testing.T) {
 	}
 	if len(steps) < 6 || !strings.Contains(steps[5], "CREATE TABLE loyalty_entry") {
 		t.Errorf("step 6 is not the loyalty schema")
+	}
+}
+
+// A filter saved by a newer Rapport, with a condition this one does not
+// know, must not be read as the conditions it does know: the segment would
+// hold more clients than it should.
+func TestSegmentWithAnUnknownConditionIsNotUsed(t *testing.T) {
+	ctx := context.Background()
+	s, newer := openTest(t), openTest(t)
+	mustContact(t, s, &Contact{Given: "Anna"})
+	if err := newer.SaveSegment(ctx, "German speakers", SegmentFilter{City: "Berlin"}); err != nil {
+		t.Fatal(err)
+	}
+	ops, _, err := newer.Outbox(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ops {
+		if ops[i].Table == "segment" {
+			ops[i].Set["filter"] = `{"city":"Berlin","language":"de"}`
+		}
+	}
+	if _, err := s.ApplyRemote(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SegmentByName(ctx, "German speakers"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("reading it: %v, want ErrInvalid", err)
+	}
+	if _, err := s.OutreachAudience(ctx, "German speakers", "email"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an outreach to it: %v, want ErrInvalid", err)
+	}
+	if _, err := s.SendOutreach(ctx, "German speakers", "email", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("sending to it: %v, want ErrInvalid", err)
+	}
+	list, err := s.Segments(ctx)
+	if err != nil || len(list) != 1 || list[0].Problem == "" {
+		t.Errorf("listed %+v %v, want it with its problem", list, err)
 	}
 }

@@ -158,6 +158,10 @@ func segmentList(c *cli, args []string) error {
 	}
 	out := []segmentJSON{}
 	for _, seg := range list {
+		if seg.Problem != "" {
+			out = append(out, segmentJSON{Name: seg.Name, Summary: "cannot be used: " + seg.Problem})
+			continue
+		}
 		ids, err := c.store.SegmentMembers(c.ctx, seg.Filter)
 		if err != nil {
 			return fmt.Errorf("segment %s: %w", seg.Name, err)
