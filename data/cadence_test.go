@@ -176,3 +176,24 @@ func TestCheckinRuleSaveAndDelete(t *testing.T) {
 		t.Errorf("rules after delete %+v", rules)
 	}
 }
+
+// Each run looks back a month before the previous one, not to the rule's
+// first day: a purchase logged much later with a date long past is not
+// followed up, one from the last weeks is.
+func TestCheckinRunsLookBackAMonth(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	mustRule(t, s, CheckinRule{Name: "after a purchase", Trigger: "purchase", Days: 7})
+	at(s, day(2026, 6, 1))
+	applyRules(t, s, Date{2026, 6, 8})
+	for _, d := range []time.Time{day(2026, 3, 20), day(2026, 5, 20)} {
+		if err := s.LogInteraction(ctx, &Interaction{ContactID: anna, Kind: "purchase", AmountMinor: 100, Currency: "EUR", At: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applyRules(t, s, Date{2026, 6, 8})
+	if got, want := taskTitles(t, s, anna), "2026-05-27 Check in: purchase of 20 May"; got != want {
+		t.Errorf("tasks %q, want %q", got, want)
+	}
+}
