@@ -58,6 +58,15 @@ func TestLoyaltyCommands(t *testing.T) {
 		}
 	}
 
+	// The client page shows the same.
+	page := strings.Join(strings.Fields(s.ok("contact", "show", anna)), " ")
+	if want := "loyalty 250 points; Silver; 249.60 EUR more to reach Gold (16%); can have Scarf, Voucher"; !strings.Contains(page, want) {
+		t.Errorf("contact show lacks %q:\n%s", want, page)
+	}
+	if l, _ := s.show(anna)["loyalty"].(map[string]any); l == nil || l["balance"] != 250.0 || l["tier"] != "Silver" || l["to_next_tier"] != "249.60" {
+		t.Errorf("contact show --json loyalty %v", l)
+	}
+
 	if out := s.ok("loyalty", "redeem", anna, "--reward", "voucher"); !strings.Contains(out, "Points: 100") {
 		t.Errorf("redeem printed %q", out)
 	}
