@@ -2,9 +2,14 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 )
 
 // boutiqueProgramme is one point per euro, 50 for a referral, Silver from
@@ -379,4 +384,74 @@ func TestLoyaltyBalanceCheckedAndRepaired(t *testing.T) {
 	if r, err = s.Check(ctx, false, false); err != nil || !r.OK() {
 		t.Errorf("after repair: %+v %v", r, err)
 	}
+}
+
+// Whatever ledger operations arrive, in whatever order and batches, the
+// balances kept for Today equal the sum of the live ledger, and two computers
+// given the same operations keep the same balances.
+func TestLoyaltyBalancesFollowAnyMerge(t *testing.T) {
+	f := newStoreFactory(t)
+	contacts, entries := poolIDs(1, 3), poolIDs(7, 4)
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 12).Draw(t, "ops")
+		ops := make([]Op, n)
+		for i := range ops {
+			op := Op{
+				ID:     fmt.Sprintf("%08x-0000-7000-8000-%012x", rapid.Uint32().Draw(t, "op id"), i),
+				HLC:    formatHLC(0x019a00000000<<16 + rapid.Uint64Range(0, 6).Draw(t, "hlc")),
+				Device: rapid.SampledFrom(remoteDevices).Draw(t, "device"),
+				Table:  "loyalty_entry",
+				Row:    rapid.SampledFrom(entries).Draw(t, "row"),
+				CL:     rapid.Int64Range(0, 4).Draw(t, "cl"),
+				Set:    map[string]any{},
+			}
+			if rapid.Bool().Draw(t, "moves") {
+				op.Set["contact_id"] = rapid.SampledFrom(append([]string{""}, contacts...)).Draw(t, "contact")
+			}
+			if rapid.Bool().Draw(t, "points change") {
+				op.Set["points"] = rapid.Int64Range(-150, 150).Draw(t, "points")
+			}
+			ops[i] = op
+		}
+		balances := func(s *Store) (kept, ledger string) {
+			read := func(q string) string {
+				rows, err := s.db.Query(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids, err := scanPairs(rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ids
+			}
+			return read("SELECT contact_id, points FROM loyalty_balance ORDER BY contact_id"),
+				read("SELECT * FROM (" + balancesAll + ") ORDER BY 1")
+		}
+		first, second := f.fresh(t), f.fresh(t)
+		applySchedule(t, first, ops, "first", 0)
+		applySchedule(t, second, ops, "second", 0)
+		kept1, ledger1 := balances(first)
+		kept2, _ := balances(second)
+		if kept1 != ledger1 {
+			t.Fatalf("kept balances %s, ledger %s", kept1, ledger1)
+		}
+		if kept1 != kept2 {
+			t.Fatalf("two computers keep %s and %s", kept1, kept2)
+		}
+	})
+}
+
+func scanPairs(rows *sql.Rows) (string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return "", err
+		}
+		out = append(out, fmt.Sprintf("%s=%d", id, n))
+	}
+	return strings.Join(out, " "), rows.Err()
 }
