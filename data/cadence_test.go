@@ -132,10 +132,10 @@ func TestCheckinRulesOnTwoComputersMakeOneTask(t *testing.T) {
 	shop, backRoom := openTest(t), openTest(t)
 	anna := mustContact(t, shop, &Contact{Given: "Anna", Birthday: Date{0, 3, 15}})
 	mustRule(t, shop, CheckinRule{Name: "birthday notes", Trigger: "birthday", Days: 3})
-	aSeq, bSeq := syncAll(t, shop, backRoom, 0, 0)
+	aSeq, bSeq := syncBoth(t, shop, backRoom, 0, 0)
 	applyRules(t, shop, Date{2026, 3, 14})
 	applyRules(t, backRoom, Date{2026, 3, 14})
-	syncAll(t, shop, backRoom, aSeq, bSeq)
+	syncBoth(t, shop, backRoom, aSeq, bSeq)
 	for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
 		if got := taskTitles(t, s, anna); got != "2026-03-12 Send a birthday note: birthday on Sun 15 Mar" {
 			t.Errorf("%s: tasks %q, want one", name, got)

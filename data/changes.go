@@ -441,6 +441,9 @@ func (t *txn) setAlive(table, id string, alive bool) (bool, error) {
 	}
 	cl++
 	t.touchFor(ts, id, cur)
+	if table == "contact" { // deleted or restored: its balance goes or comes back
+		t.markLedger(id)
+	}
 	if _, err := t.ExecContext(t.ctx, "UPDATE "+table+" SET cl = ? WHERE id = ?", cl, id); err != nil {
 		return false, err
 	}
@@ -455,11 +458,8 @@ func (t *txn) touchFor(ts *tableSpec, id string, f fields) {
 	}
 	if c, ok := f["contact_id"].(string); ok {
 		t.touch(c)
-		if ts.name == "loyalty_entry" && c != "" {
-			if t.ledgers == nil {
-				t.ledgers = map[string]bool{}
-			}
-			t.ledgers[c] = true
+		if ts.name == "loyalty_entry" {
+			t.markLedger(c)
 		}
 	}
 	if ts.name == "tag" {

@@ -315,22 +315,45 @@ func (t *txn) forgetEarned(interactionID string) error {
 	return err
 }
 
-// balancesAll is every client's balance from the ledger.
-const balancesAll = "SELECT contact_id, sum(points) FROM loyalty_entry WHERE cl % 2 = 1 AND contact_id IS NOT NULL GROUP BY contact_id"
+// balanceSelect is the balance from the ledger of live clients: a deleted
+// (or erased) client keeps no balance here, and gets it back when restored.
+const balanceSelect = `SELECT e.contact_id, sum(e.points) FROM loyalty_entry e JOIN contact c ON c.id = e.contact_id
+	WHERE e.cl % 2 = 1 AND c.cl % 2 = 1`
 
-// refreshBalances brings the balances of the clients whose ledger changed in
-// this transaction up to date.
+// balancesAll is balanceSelect for every client.
+const balancesAll = balanceSelect + " GROUP BY e.contact_id"
+
+// markLedger asks for the client's balance to be computed again before commit:
+// its ledger changed, or the client was deleted or restored.
+func (t *txn) markLedger(contactID string) {
+	if contactID == "" {
+		return
+	}
+	if t.ledgers == nil {
+		t.ledgers = map[string]bool{}
+	}
+	t.ledgers[contactID] = true
+}
+
+// refreshBalances brings the balances of the clients marked in this
+// transaction up to date.
 func (t *txn) refreshBalances() error {
 	for id := range t.ledgers {
-		if _, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance WHERE contact_id = ?", id); err != nil {
+		if err := t.dropBalance(id); err != nil {
 			return err
 		}
-		if _, err := t.ExecContext(t.ctx, `INSERT INTO loyalty_balance(contact_id, points)
-			SELECT contact_id, sum(points) FROM loyalty_entry WHERE contact_id = ? AND cl % 2 = 1 GROUP BY contact_id`, id); err != nil {
+		if _, err := t.ExecContext(t.ctx, "INSERT INTO loyalty_balance(contact_id, points) "+balanceSelect+
+			" AND e.contact_id = ? GROUP BY e.contact_id", id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// dropBalance forgets a client's kept balance (a client no longer live).
+func (t *txn) dropBalance(contactID string) error {
+	_, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance WHERE contact_id = ?", contactID)
+	return err
 }
 
 // rebuildBalances computes every balance again (after bulk loads, and to repair).

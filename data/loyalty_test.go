@@ -185,9 +185,9 @@ func TestLoyaltyRedemptionNeverBelowZero(t *testing.T) {
 	}
 }
 
-// syncAll hands every operation each store has not yet given the other
+// syncBoth hands every operation each store has not yet given the other
 // across, as the shared folder would, and returns the new positions.
-func syncAll(t *testing.T, a, b *Store, aSeq, bSeq int64) (int64, int64) {
+func syncBoth(t *testing.T, a, b *Store, aSeq, bSeq int64) (int64, int64) {
 	t.Helper()
 	ctx := context.Background()
 	opsA, nextA, err := a.Outbox(ctx, aSeq, 100000)
@@ -220,7 +220,7 @@ func TestLoyaltyConcurrentRedemptionsMergeAsOwed(t *testing.T) {
 	withProgramme(t, shop)
 	anna := mustContact(t, shop, &Contact{Given: "Anna"})
 	buy(t, shop, anna, 10000, "EUR", time.Time{}) // 100 points
-	aSeq, bSeq := syncAll(t, shop, backRoom, 0, 0)
+	aSeq, bSeq := syncBoth(t, shop, backRoom, 0, 0)
 	if st := loyaltyOf(t, backRoom, anna); st.Balance != 100 {
 		t.Fatalf("the back room sees %d points, want 100", st.Balance)
 	}
@@ -235,7 +235,7 @@ func TestLoyaltyConcurrentRedemptionsMergeAsOwed(t *testing.T) {
 	if _, err := backRoom.RedeemReward(ctx, anna, "Scarf"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("second redemption on one computer: %v, want ErrConflict", err)
 	}
-	aSeq, bSeq = syncAll(t, shop, backRoom, aSeq, bSeq)
+	aSeq, bSeq = syncBoth(t, shop, backRoom, aSeq, bSeq)
 
 	for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
 		st := loyaltyOf(t, s, anna)
@@ -254,7 +254,7 @@ func TestLoyaltyConcurrentRedemptionsMergeAsOwed(t *testing.T) {
 		t.Errorf("taking points from a negative balance: %v, want ErrConflict", err)
 	}
 	buy(t, backRoom, anna, 15000, "EUR", time.Time{})
-	syncAll(t, shop, backRoom, aSeq, bSeq)
+	syncBoth(t, shop, backRoom, aSeq, bSeq)
 	if a, b := loyaltyOf(t, shop, anna), loyaltyOf(t, backRoom, anna); a.Balance != 50 || b.Balance != 50 {
 		t.Errorf("after paying back: %d and %d points, want 50 on both", a.Balance, b.Balance)
 	}
@@ -275,7 +275,7 @@ func TestLoyaltyProgrammeEditsMerge(t *testing.T) {
 	ctx := context.Background()
 	shop, backRoom := openTest(t), openTest(t)
 	withProgramme(t, shop)
-	aSeq, bSeq := syncAll(t, shop, backRoom, 0, 0)
+	aSeq, bSeq := syncBoth(t, shop, backRoom, 0, 0)
 
 	p, _ := shop.LoyaltyProgramme(ctx)
 	p.PointsPerReferral = 80
@@ -289,7 +289,7 @@ func TestLoyaltyProgrammeEditsMerge(t *testing.T) {
 	if err := backRoom.SaveLoyaltyProgramme(ctx, q); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, shop, backRoom, aSeq, bSeq)
+	syncBoth(t, shop, backRoom, aSeq, bSeq)
 	a, _ := shop.LoyaltyProgramme(ctx)
 	b, _ := backRoom.LoyaltyProgramme(ctx)
 	if render(a) != render(b) {
@@ -454,4 +454,95 @@ func scanPairs(rows *sql.Rows) (string, error) {
 		out = append(out, fmt.Sprintf("%s=%d", id, n))
 	}
 	return strings.Join(out, " "), rows.Err()
+}
+
+// The balance kept for Today follows the client: gone when deleted, here or
+// on another computer, back when restored, moved by a merge.
+func TestLoyaltyKeptBalanceFollowsTheClient(t *testing.T) {
+	ctx := context.Background()
+	shop, backRoom := openTest(t), openTest(t)
+	withProgramme(t, shop)
+	anna := mustContact(t, shop, &Contact{Given: "Anna"})
+	twin := mustContact(t, shop, &Contact{Given: "Anna", Family: "K."})
+	buy(t, shop, anna, 12000, "EUR", time.Time{})
+	buy(t, shop, twin, 3000, "EUR", time.Time{})
+	kept := func(s *Store) string {
+		rows, err := s.db.Query("SELECT contact_id, points FROM loyalty_balance ORDER BY points")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanPairs(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	checkBoth := func(what string, want string) {
+		t.Helper()
+		for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
+			if got := kept(s); got != want {
+				t.Errorf("%s, %s: kept %q, want %q", what, name, got, want)
+			}
+			r, err := s.Check(ctx, false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range r.Problems {
+				if strings.Contains(p.Detail, "loyalty") {
+					t.Errorf("%s, %s: check finds %s", what, name, p.Detail)
+				}
+			}
+		}
+	}
+	aSeq, bSeq := syncBoth(t, shop, backRoom, 0, 0)
+	checkBoth("synced", twin+"=30 "+anna+"=120")
+	if err := shop.DeleteContact(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	aSeq, bSeq = syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("deleted", twin+"=30")
+	if err := backRoom.RestoreContact(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	aSeq, bSeq = syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("restored", twin+"=30 "+anna+"=120")
+	if err := shop.MergeContacts(ctx, anna, twin); err != nil {
+		t.Fatal(err)
+	}
+	syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("merged", anna+"=150")
+}
+
+// A book whose ledger was written before balances were kept gets them when
+// its schema is brought up to date.
+func TestLoyaltyBalancesFilledWhenUpgrading(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/rapport.db"
+	old, err := openAt(ctx, path, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO contact(id, given, cl) VALUES('c1', 'Anna', 1), ('c2', 'Ben', 2)",
+		`INSERT INTO loyalty_entry(id, contact_id, kind, points, cl) VALUES('e1', 'c1', 'purchase', 120, 1),
+			('e2', 'c1', 'redeem', -100, 1), ('e3', 'c1', 'adjust', 500, 2), ('e4', 'c2', 'purchase', 70, 1)`,
+	} {
+		if _, err := old.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.db.Query("SELECT contact_id, points FROM loyalty_balance ORDER BY contact_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deleted entries and deleted clients count for nothing.
+	if got, err := scanPairs(rows); err != nil || got != "c1=20" {
+		t.Errorf("balances after the upgrade %q %v, want c1=20", got, err)
+	}
 }

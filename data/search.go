@@ -51,6 +51,13 @@ func (t *txn) refreshContact(id string) error {
 	if err != nil {
 		return err
 	}
+	if cl%2 == 0 {
+		// However the client stopped being live (deleted, or blanked by
+		// whatever empties a record), no balance of theirs is kept.
+		if err := t.dropBalance(id); err != nil {
+			return err
+		}
+	}
 	res, err := t.ExecContext(t.ctx, "UPDATE contact SET sort_name = ? WHERE id = ? AND sort_name <> ?", sortKey(display), id, sortKey(display))
 	if err != nil {
 		return err

@@ -53,16 +53,6 @@ CREATE TABLE loyalty_entry (
 );
 CREATE INDEX loyalty_entry_contact ON loyalty_entry(contact_id, at);
 
--- Each client's balance, derived from the ledger on every computer (it is not
--- synced) and kept up to date in the transaction that changes the ledger, so
--- Today finds the clients whose points pay for a reward from an index instead
--- of summing the whole ledger.
-CREATE TABLE loyalty_balance (
-	contact_id TEXT PRIMARY KEY,
-	points     INTEGER NOT NULL
-);
-CREATE INDEX loyalty_balance_points ON loyalty_balance(points);
-
 -- A segment is a saved filter over the client book ("dress size 38 in
 -- Berlin"); its id is derived from its name, and the filter is one JSON text
 -- that an edit replaces whole (two edits of one segment: the later one wins).
