@@ -518,7 +518,7 @@ func TestLoyaltyKeptBalanceFollowsTheClient(t *testing.T) {
 func TestLoyaltyBalancesFilledWhenUpgrading(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/rapport.db"
-	old, err := openAt(ctx, path, 7)
+	old, err := openAt(ctx, path, 6)
 	if err != nil {
 		t.Fatal(err)
 	}
