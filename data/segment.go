@@ -177,6 +177,21 @@ func (s *Store) SegmentMembers(ctx context.Context, f SegmentFilter) ([]string, 
 	return s.segmentMembers(ctx, s.db, f)
 }
 
+// SegmentCount counts the live clients the filter picks, for a segment
+// builder that shows the count while the filter is being made.
+func (s *Store) SegmentCount(ctx context.Context, f SegmentFilter) (int, error) {
+	if err := f.check(); err != nil {
+		return 0, err
+	}
+	where, args, err := s.segmentWhere(ctx, s.db, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM contact c WHERE c.cl % 2 = 1 AND c.merged_into = ''"+where, args...).Scan(&n)
+	return n, err
+}
+
 // SegmentClients gives the list form of the clients the filter picks.
 func (s *Store) SegmentClients(ctx context.Context, f SegmentFilter) ([]ContactSummary, error) {
 	ids, err := s.SegmentMembers(ctx, f)

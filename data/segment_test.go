@@ -104,6 +104,9 @@ func TestSegmentFilters(t *testing.T) {
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("got %q, want %q", strings.Join(got, " "), tc.want)
 			}
+			if n, err := s.SegmentCount(ctx, tc.filter); err != nil || n != len(ids) {
+				t.Errorf("count %d %v, want %d", n, err, len(ids))
+			}
 		})
 	}
 }
