@@ -285,6 +285,13 @@ func (t *txn) earnPoints(in *Interaction) error {
 	if err != nil {
 		return err
 	}
+	_, err = t.earnUnder(p, in)
+	return err
+}
+
+// earnUnder adds what in earns under programme p, and reports whether it
+// earned anything.
+func (t *txn) earnUnder(p LoyaltyProgramme, in *Interaction) (bool, error) {
 	var points int64
 	kind := PointsFromPurchase
 	switch {
@@ -294,11 +301,69 @@ func (t *txn) earnPoints(in *Interaction) error {
 		points, kind = p.PointsPerReferral, PointsFromReferral
 	}
 	if points <= 0 {
-		return nil
+		return false, nil
 	}
-	_, err = t.put("loyalty_entry", earnedEntryID(in.ID), fields{"contact_id": in.ContactID, "kind": kind, "points": points,
+	_, err := t.put("loyalty_entry", earnedEntryID(in.ID), fields{"contact_id": in.ContactID, "kind": kind, "points": points,
 		"at": formatTS(in.At), "source_id": in.ID, "staff": in.Staff})
-	return err
+	return err == nil, err
+}
+
+// AwardPastPoints gives the points of the programme now in force for the
+// purchases and referrals logged from `since` on that earned none (they were
+// logged before the programme began, or before it gave points for them),
+// and returns how many it credited. Points taken back, with a deleted
+// purchase, stay taken back; running it again credits nothing twice.
+func (s *Store) AwardPastPoints(ctx context.Context, since time.Time) (int, error) {
+	credited := 0
+	err := s.write(ctx, func(t *txn) error {
+		credited = 0
+		p, err := loadProgramme(t.ctx, t)
+		if err != nil {
+			return err
+		}
+		rows, err := t.QueryContext(t.ctx, `SELECT i.id, i.contact_id, i.kind, i.at, i.amount_minor, i.currency, i.staff
+			FROM interaction i JOIN contact c ON c.id = i.contact_id
+			WHERE i.kind IN ('purchase', 'referral') AND i.at >= ? AND i.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY i.at, i.id`, formatTS(since))
+		if err != nil {
+			return err
+		}
+		var todo []Interaction
+		for rows.Next() {
+			var in Interaction
+			var at string
+			if err := rows.Scan(&in.ID, &in.ContactID, &in.Kind, &at, &in.AmountMinor, &in.Currency, &in.Staff); err != nil {
+				rows.Close()
+				return err
+			}
+			in.At = parseTS(at)
+			todo = append(todo, in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range todo {
+			// The derived id says whether it earned before.
+			var one int
+			err := t.QueryRowContext(t.ctx, "SELECT 1 FROM loyalty_entry WHERE id = ?", earnedEntryID(todo[i].ID)).Scan(&one)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			made, err := t.earnUnder(p, &todo[i])
+			if err != nil {
+				return err
+			}
+			if made {
+				credited++
+			}
+		}
+		return nil
+	})
+	return credited, err
 }
 
 // forgetEarned takes back the points earned from an interaction being deleted.

@@ -546,3 +546,32 @@ func TestLoyaltyBalancesFilledWhenUpgrading(t *testing.T) {
 		t.Errorf("balances after the upgrade %q %v, want c1=20", got, err)
 	}
 }
+
+func TestLoyaltyAwardPastPoints(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	now := s.Now()
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	ben := mustContact(t, s, &Contact{Given: "Ben"})
+	buy(t, s, anna, 9000, "EUR", now.AddDate(-2, 0, 0)) // before the date asked for
+	buy(t, s, anna, 12000, "EUR", now.AddDate(0, -3, 0))
+	returned := buy(t, s, anna, 5000, "EUR", now.AddDate(0, -2, 0))
+	if err := s.DeleteInteraction(ctx, returned); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LogInteraction(ctx, &Interaction{ContactID: anna, Kind: "referral", ReferredID: ben, At: now.AddDate(0, -1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	withProgramme(t, s)
+	buy(t, s, ben, 3000, "EUR", time.Time{}) // earned when logged
+	n, err := s.AwardPastPoints(ctx, now.AddDate(-1, 0, 0))
+	if err != nil || n != 2 {
+		t.Fatalf("credited %d %v, want the purchase and the referral", n, err)
+	}
+	if a, b := loyaltyOf(t, s, anna), loyaltyOf(t, s, ben); a.Balance != 120+50 || b.Balance != 30 {
+		t.Errorf("balances %d and %d, want 170 and 30", a.Balance, b.Balance)
+	}
+	if n, err := s.AwardPastPoints(ctx, now.AddDate(-1, 0, 0)); err != nil || n != 0 {
+		t.Errorf("again: credited %d %v, want 0", n, err)
+	}
+}

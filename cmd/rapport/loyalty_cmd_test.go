@@ -91,6 +91,26 @@ func TestLoyaltyCommands(t *testing.T) {
 	}
 }
 
+func TestLoyaltyAwardSince(t *testing.T) {
+	s := newShop(t)
+	anna := s.anna()
+	s.ok("log", anna, "--kind", "purchase", "--amount", "80", "--currency", "EUR", "--at", "2026-02-01")
+	s.ok("log", anna, "--kind", "purchase", "--amount", "40", "--currency", "EUR", "--at", "2025-12-31")
+	s.programme()
+	r := s.run("loyalty", "programme", "--award-since", "2026-01-01")
+	if r.code != 0 || !strings.Contains(r.err, "gave points for 1 purchases and referrals logged since 2026-01-01") {
+		t.Fatalf("award: exit %d %q", r.code, r.err)
+	}
+	var st loyaltyOut
+	s.json(&st, "loyalty", "show", anna)
+	if st.Balance != 80 {
+		t.Errorf("balance %d, want 80", st.Balance)
+	}
+	if r := s.run("loyalty", "programme", "--award-since", "January"); r.code != 2 {
+		t.Errorf("a bad date: exit %d %q", r.code, r.err)
+	}
+}
+
 func TestLoyaltyProgrammeCommand(t *testing.T) {
 	s := newShop(t)
 	if out := s.ok("loyalty", "programme"); !strings.Contains(out, "No loyalty programme yet") {
