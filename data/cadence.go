@@ -103,11 +103,17 @@ type checkinTask struct {
 }
 
 // ApplyCheckinRules makes the tasks the rules ask for that are due by
-// through (and not before each rule started), and returns how many it made.
+// through, at most a month from today (and not before each rule started),
+// and returns how many it made.
 // A task a rule made once is never made again, even when it was done or
 // deleted; its id is derived from the rule and what it follows up, so every
 // computer makes the same task and sync keeps one.
 func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error) {
+	// A year ahead would make every birthday's task at once; a month is as
+	// far as anyone plans a check-in, and the rest come as the days pass.
+	if limit := DayOf(s.today().Time().AddDate(0, 0, checkinAheadDays)); limit.Time().Before(through.Time()) {
+		through = limit
+	}
 	// Only tasks due from a month before the last run on are looked for, so
 	// that a rule of some years does not read all those years each time; a
 	// month covers what other computers bring in late.
@@ -159,9 +165,11 @@ func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error
 // checkinRanSetting is this computer's last day of applying the rules, and
 // checkinLookBackDays how far before it the next run looks for tasks not
 // made yet.
+// checkinAheadDays is how far ahead of today tasks are made.
 const (
 	checkinRanSetting   = "checkin-rules-ran"
 	checkinLookBackDays = 31
+	checkinAheadDays    = 31
 )
 
 // missingCheckinTasks are the tasks the rules ask for, due from the later

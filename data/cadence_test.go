@@ -118,12 +118,20 @@ func TestCheckinBeforeBirthday(t *testing.T) {
 	if got := taskTitles(t, s, passed); got != "" {
 		t.Errorf("a birthday before the rule began: %q", got)
 	}
+	at(s, day(2027, 2, 20))
 	applyRules(t, s, Date{2027, 3, 6})
 	if got, want := taskTitles(t, s, leap), "2027-02-21 Send a birthday note: birthday on Sun 28 Feb"; got != want {
 		t.Errorf("Feb 29 in a common year: %q, want %q", got, want)
 	}
 	if got := taskTitles(t, s, passed); got != "2027-03-05 Send a birthday note: birthday on Fri 12 Mar" {
 		t.Errorf("next year's birthday: %q", got)
+	}
+	// Tasks are made at most a month ahead, however far one asks.
+	applyRules(t, s, Date{2028, 12, 31})
+	for _, id := range []string{soon, passed, leap} {
+		if got := taskTitles(t, s, id); strings.Contains(got, "2028-") || strings.Contains(got, "2027-04-") {
+			t.Errorf("a task due beyond a month ahead was made: %q", got)
+		}
 	}
 }
 
