@@ -30,7 +30,7 @@ type SegmentFilter struct {
 	// when that is set, else ever.
 	Kinds          []string `json:"kinds,omitempty"`
 	KindWithinDays int      `json:"kind_within_days,omitempty"`
-	City           string   `json:"city,omitempty"` // the town of one of their addresses, case aside
+	City           string   `json:"city,omitempty"` // the town of one of their addresses, accents and case aside
 }
 
 // PreferenceFilter matches a preference: each part given must match, case
@@ -312,9 +312,40 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		cond("c.id IN (SELECT contact_id FROM interaction WHERE kind = ? AND at >= ? AND cl % 2 = 1)", k, since)
 	}
 	if f.City != "" {
-		cond("c.id IN (SELECT contact_id FROM contact_address WHERE cl % 2 = 1 AND locality = ? COLLATE NOCASE)", f.City)
+		towns, err := matchingTowns(ctx, q, f.City)
+		if err != nil {
+			return "", nil, err
+		}
+		cond("c.id IN (SELECT contact_id FROM contact_address WHERE cl % 2 = 1 AND locality IN (SELECT value FROM json_each(?)))", towns)
 	}
 	return where.String(), args, nil
+}
+
+// matchingTowns lists, as JSON, the towns of the book's addresses that are
+// city with accents and case aside ("Munchen" finds "München"): SQLite folds
+// only the case of ASCII, so the few distinct towns are compared here.
+func matchingTowns(ctx context.Context, q querier, city string) (string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT DISTINCT locality FROM contact_address WHERE cl % 2 = 1 AND locality <> ''")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	want := sortKey(strings.Join(strings.Fields(city), " "))
+	towns := []string{}
+	for rows.Next() {
+		var town string
+		if err := rows.Scan(&town); err != nil {
+			return "", err
+		}
+		if sortKey(strings.Join(strings.Fields(town), " ")) == want {
+			towns = append(towns, town)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(towns)
+	return string(b), err
 }
 
 // spenders groups the purchases from a time (first argument) in a currency

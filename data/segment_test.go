@@ -88,6 +88,8 @@ func TestSegmentFilters(t *testing.T) {
 		{"bought in the last 30 days", SegmentFilter{Kinds: []string{"purchase"}, KindWithinDays: 30}, "Anna"},
 		{"bought ever", SegmentFilter{Kinds: []string{"purchase"}}, "Anna Ben"},
 		{"city, case aside", SegmentFilter{City: "BERLIN"}, "Anna Chloé"},
+		{"city, accents and case aside", SegmentFilter{City: " munchen "}, "Ben"},
+		{"city, whole name only", SegmentFilter{City: "Berl"}, ""},
 		{"everything together", SegmentFilter{Tags: []string{"VIP"}, City: "Berlin", BirthdayMonth: 3, Tier: "Gold",
 			Preferences: []PreferenceFilter{{Category: "size", Subject: "dress", Value: "38"}}, Kinds: []string{"complaint"}, SeenWithinDays: 30}, "Anna"},
 	}
