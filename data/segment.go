@@ -33,9 +33,9 @@ type SegmentFilter struct {
 	City           string   `json:"city,omitempty"` // the town of one of their addresses, accents and case aside
 }
 
-// PreferenceFilter matches a preference: each part given must match, case
-// aside; Value matches the whole value or its first word(s), so "38" finds
-// "38 EU" but not "380".
+// PreferenceFilter matches a preference: each part given must match,
+// accents and case aside; Value matches the whole value or its first
+// word(s), so "38" finds "38 EU" but not "380".
 type PreferenceFilter struct {
 	Category string `json:"category,omitempty"`
 	Subject  string `json:"subject,omitempty"`
@@ -235,10 +235,27 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 			WHERE t.id = ? AND ct.cl % 2 = 1 AND t.cl % 2 = 1)`, tagID(tag))
 	}
 	for _, p := range f.Preferences {
-		cond(`c.id IN (SELECT p.contact_id FROM preference p WHERE p.cl % 2 = 1
-			AND (? = '' OR p.category = ?) AND (? = '' OR p.subject = ? COLLATE NOCASE)
-			AND (? = '' OR p.value = ? COLLATE NOCASE OR p.value LIKE ? ESCAPE '\'))`,
-			p.Category, p.Category, p.Subject, p.Subject, p.Value, p.Value, likePrefix(p.Value)+" %")
+		sql := "c.id IN (SELECT p.contact_id FROM preference p WHERE p.cl % 2 = 1"
+		var a []any
+		if p.Category != "" {
+			sql += " AND p.category = ?"
+			a = append(a, p.Category)
+		}
+		for _, part := range []struct {
+			column, want string
+			words        bool
+		}{{"subject", p.Subject, false}, {"value", p.Value, true}} {
+			if part.want == "" {
+				continue
+			}
+			list, err := matchingTexts(ctx, q, "SELECT DISTINCT "+part.column+" FROM preference WHERE cl % 2 = 1", part.want, part.words)
+			if err != nil {
+				return "", nil, err
+			}
+			sql += " AND p." + part.column + " IN (SELECT value FROM json_each(?))"
+			a = append(a, list)
+		}
+		cond(sql+")", a...)
 	}
 	if f.Tier != "" || f.MinSpendMinor != nil || f.MaxSpendMinor != nil {
 		p, err := loadProgramme(ctx, q)
@@ -312,7 +329,7 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		cond("c.id IN (SELECT contact_id FROM interaction WHERE kind = ? AND at >= ? AND cl % 2 = 1)", k, since)
 	}
 	if f.City != "" {
-		towns, err := matchingTowns(ctx, q, f.City)
+		towns, err := matchingTexts(ctx, q, "SELECT DISTINCT locality FROM contact_address WHERE cl % 2 = 1 AND locality <> ''", f.City, false)
 		if err != nil {
 			return "", nil, err
 		}
@@ -321,30 +338,32 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 	return where.String(), args, nil
 }
 
-// matchingTowns lists, as JSON, the towns of the book's addresses that are
-// city with accents and case aside ("Munchen" finds "München"): SQLite folds
-// only the case of ASCII, so the few distinct towns are compared here.
-func matchingTowns(ctx context.Context, q querier, city string) (string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT DISTINCT locality FROM contact_address WHERE cl % 2 = 1 AND locality <> ''")
+// matchingTexts lists, as JSON, the distinct texts the query gives that are
+// want with accents and case aside ("munchen" finds "München"; SQLite folds
+// only the case of ASCII, so the few distinct values are compared here), or,
+// with words, that begin with want's words ("38" finds "38 EU", not "380").
+func matchingTexts(ctx context.Context, q querier, query, want string, words bool) (string, error) {
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return "", err
 	}
 	defer rows.Close()
-	want := sortKey(strings.Join(strings.Fields(city), " "))
-	towns := []string{}
+	key := sortKey(strings.Join(strings.Fields(want), " "))
+	out := []string{}
 	for rows.Next() {
-		var town string
-		if err := rows.Scan(&town); err != nil {
+		var text string
+		if err := rows.Scan(&text); err != nil {
 			return "", err
 		}
-		if sortKey(strings.Join(strings.Fields(town), " ")) == want {
-			towns = append(towns, town)
+		k := sortKey(strings.Join(strings.Fields(text), " "))
+		if k == key || words && strings.HasPrefix(k, key+" ") {
+			out = append(out, text)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(towns)
+	b, err := json.Marshal(out)
 	return string(b), err
 }
 
@@ -367,10 +386,4 @@ func tierRange(p LoyaltyProgramme, name string) (int64, *int64, error) {
 		}
 	}
 	return 0, nil, fmt.Errorf("tier %q: %w", name, ErrNotFound)
-}
-
-// likePrefix escapes the LIKE wildcards of s.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
 }

@@ -47,6 +47,8 @@ func segmentShop(t *testing.T) (*Store, map[string]string) {
 	chloe := add(&Contact{Given: "Chloé", Birthday: Date{1990, 3, 1},
 		Addresses: []Address{{Street: "Kastanienallee 9", Locality: "berlin"}}})
 	pref(chloe, "size", "shoes", "38")
+	pref(chloe, "fabric", "Écharpe", "Soie")
+	pref(chloe, "colour", "robe", "Bleu marine")
 	dora := add(&Contact{Given: "Dora", Tags: []string{"VIP"}, Birthday: Date{0, 3, 5}})
 	pref(dora, "size", "dress", "38")
 	if err := s.DeleteContact(ctx, dora); err != nil {
@@ -73,6 +75,8 @@ func TestSegmentFilters(t *testing.T) {
 		{"whole value, case aside", SegmentFilter{Preferences: []PreferenceFilter{{Value: "38 eu"}}}, "Anna"},
 		{"a value is matched by words, not letters", SegmentFilter{Preferences: []PreferenceFilter{{Value: "3"}}}, ""},
 		{"subject alone", SegmentFilter{Preferences: []PreferenceFilter{{Subject: "Dress"}}}, "Anna Ben"},
+		{"accents and case aside", SegmentFilter{Preferences: []PreferenceFilter{{Subject: "echarpe", Value: "SOIE"}}}, "Chloé"},
+		{"the first word of a value, case aside", SegmentFilter{Preferences: []PreferenceFilter{{Value: "bleu"}}}, "Chloé"},
 		{"tier Gold", SegmentFilter{Tier: "gold"}, "Anna"},
 		{"tier Silver stops below Gold", SegmentFilter{Tier: "Silver"}, "Ben"},
 		{"spend from 300", SegmentFilter{MinSpendMinor: ptr(30000)}, "Anna"},
