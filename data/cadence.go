@@ -104,10 +104,9 @@ type checkinTask struct {
 
 // ApplyCheckinRules makes the tasks the rules ask for that are due by
 // through, at most a month from today (and not before each rule started),
-// and returns how many it made.
-// A task a rule made once is never made again, even when it was done or
-// deleted; its id is derived from the rule and what it follows up, so every
-// computer makes the same task and sync keeps one.
+// and returns how many it made. A task a rule made once is never made again,
+// even when it was done or deleted; its id is derived from the rule and what
+// it follows up, so every computer makes the same task and sync keeps one.
 func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error) {
 	// A year ahead would make every birthday's task at once; a month is as
 	// far as anyone plans a check-in, and the rest come as the days pass.
@@ -162,10 +161,9 @@ func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error
 	return made, err
 }
 
-// checkinRanSetting is this computer's last day of applying the rules, and
-// checkinLookBackDays how far before it the next run looks for tasks not
-// made yet.
-// checkinAheadDays is how far ahead of today tasks are made.
+// checkinRanSetting is this computer's last day of applying the rules;
+// checkinLookBackDays is how far before it the next run looks for tasks not
+// made yet, and checkinAheadDays how far ahead of today tasks are made.
 const (
 	checkinRanSetting   = "checkin-rules-ran"
 	checkinLookBackDays = 31
