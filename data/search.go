@@ -165,8 +165,9 @@ func phoneDigitSuffixes(numbers string) string {
 	return b.String()
 }
 
-// rebuildDerived recomputes sort names, every search document and every
-// contact's figures; bulk loads call it once instead of per row.
+// rebuildDerived recomputes sort names, every search document, every
+// contact's figures and loyalty balance; bulk loads call it once instead of
+// per row.
 func (t *txn) rebuildDerived() error {
 	if err := t.rebuildSortNames(); err != nil {
 		return err
