@@ -103,21 +103,50 @@ type checkinTask struct {
 }
 
 // ApplyCheckinRules makes the tasks the rules ask for that are due by
-// through (and not before each rule started), and returns how many it made.
-// A task a rule made once is never made again, even when it was done or
-// deleted; its id is derived from the rule and what it follows up, so every
-// computer makes the same task and sync keeps one.
+// through, at most a month from today (and not before each rule started),
+// and returns how many it made. A task a rule made once is never made again,
+// even when it was done or deleted; its id is derived from the rule and what
+// it follows up, so every computer makes the same task and sync keeps one.
 func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error) {
+	// A year ahead would make every birthday's task at once; a month is as
+	// far as anyone plans a check-in, and the rest come as the days pass.
+	if limit := DayOf(s.today().Time().AddDate(0, 0, checkinAheadDays)); limit.Time().Before(through.Time()) {
+		through = limit
+	}
+	// Only tasks due from a month before the last run on are looked for, so
+	// that a rule of some years does not read all those years each time; a
+	// month covers what other computers bring in late.
+	ran, _, err := s.LocalSetting(ctx, checkinRanSetting)
+	if err != nil {
+		return 0, err
+	}
+	var lookFrom Date
+	if d, err := ParseDate(ran); err == nil && d.Year > 0 {
+		lookFrom = DayOf(d.Time().AddDate(0, 0, -checkinLookBackDays))
+	}
+	today := s.today().String()
 	// Find what is missing by reading first: on most days nothing is, and
 	// then nothing is written (Today works on a read-only database too).
-	missing, err := s.missingCheckinTasks(ctx, s.db, through)
-	if err != nil || len(missing) == 0 {
+	missing, err := s.missingCheckinTasks(ctx, s.db, through, lookFrom)
+	if err != nil {
 		return 0, err
+	}
+	if len(missing) == 0 {
+		if ran != today {
+			// Only a shortcut for the next run: a read-only database still
+			// shows Today, it looks further back next time.
+			_ = s.SetLocalSetting(ctx, checkinRanSetting, today)
+		}
+		return 0, nil
 	}
 	made := 0
 	err = s.write(ctx, func(t *txn) error {
-		missing, err := s.missingCheckinTasks(t.ctx, t, through)
+		missing, err := s.missingCheckinTasks(t.ctx, t, through, lookFrom)
 		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, `INSERT INTO sync_state(key, value) VALUES(?, ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, "setting:"+checkinRanSetting, today); err != nil {
 			return err
 		}
 		for _, k := range missing {
@@ -132,9 +161,18 @@ func (s *Store) ApplyCheckinRules(ctx context.Context, through Date) (int, error
 	return made, err
 }
 
-// missingCheckinTasks are the tasks the rules ask for by through that do not
-// exist yet.
-func (s *Store) missingCheckinTasks(ctx context.Context, q querier, through Date) ([]checkinTask, error) {
+// checkinRanSetting is this computer's last day of applying the rules;
+// checkinLookBackDays is how far before it the next run looks for tasks not
+// made yet, and checkinAheadDays how far ahead of today tasks are made.
+const (
+	checkinRanSetting   = "checkin-rules-ran"
+	checkinLookBackDays = 31
+	checkinAheadDays    = 31
+)
+
+// missingCheckinTasks are the tasks the rules ask for, due from the later
+// of each rule's start and lookFrom to through, that do not exist yet.
+func (s *Store) missingCheckinTasks(ctx context.Context, q querier, through, lookFrom Date) ([]checkinTask, error) {
 	rules, err := checkinRules(ctx, q)
 	if err != nil {
 		return nil, err
@@ -142,14 +180,21 @@ func (s *Store) missingCheckinTasks(ctx context.Context, q querier, through Date
 	loc := s.Now().Location()
 	var out []checkinTask
 	for _, r := range rules {
-		if r.Since.IsZero() || through.Time().Before(r.Since.Time()) {
+		if r.Since.IsZero() {
+			continue
+		}
+		from := r.Since
+		if from.Time().Before(lookFrom.Time()) {
+			from = lookFrom
+		}
+		if through.Time().Before(from.Time()) {
 			continue
 		}
 		var tasks []checkinTask
 		if r.Trigger == "birthday" {
-			tasks, err = birthdayTasks(ctx, q, r, through)
+			tasks, err = birthdayTasks(ctx, q, r, from, through)
 		} else {
-			tasks, err = interactionTasks(ctx, q, r, through, loc)
+			tasks, err = interactionTasks(ctx, q, r, from, through, loc)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("check-in rule %s: %w", r.Name, err)
@@ -177,16 +222,16 @@ func tagCondition(tag string) (string, []any) {
 }
 
 // interactionTasks are the follow-ups of purchases or complaints whose task
-// falls due from the rule's start to through.
-func interactionTasks(ctx context.Context, q querier, r CheckinRule, through Date, loc *time.Location) ([]checkinTask, error) {
+// falls due from `from` to through.
+func interactionTasks(ctx context.Context, q querier, r CheckinRule, from, through Date, loc *time.Location) ([]checkinTask, error) {
 	// A day either side of the window in UTC: the day of an interaction is
 	// its day here, checked exactly below.
-	from := r.Since.Time().AddDate(0, 0, -r.Days-1)
-	to := through.Time().AddDate(0, 0, -r.Days+2)
+	start := from.Time().AddDate(0, 0, -r.Days-1)
+	end := through.Time().AddDate(0, 0, -r.Days+2)
 	cond, args := tagCondition(r.Tag)
 	rows, err := q.QueryContext(ctx, `SELECT i.id, i.contact_id, i.at, i.summary FROM interaction i JOIN contact c ON c.id = i.contact_id
 		WHERE i.kind = ? AND i.at >= ? AND i.at < ? AND i.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''`+cond+`
-		ORDER BY i.at, i.id`, append([]any{r.Trigger, formatTS(from), formatTS(to)}, args...)...)
+		ORDER BY i.at, i.id`, append([]any{r.Trigger, formatTS(start), formatTS(end)}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +248,7 @@ func interactionTasks(ctx context.Context, q querier, r CheckinRule, through Dat
 		}
 		day := DayOf(parseTS(at).In(loc))
 		due := DayOf(day.Time().AddDate(0, 0, r.Days))
-		if due.Time().Before(r.Since.Time()) || due.Time().After(through.Time()) {
+		if due.Time().Before(from.Time()) || due.Time().After(through.Time()) {
 			continue
 		}
 		title := fmt.Sprintf("%s: %s of %s", prefix, r.Trigger, day.Time().Format("2 Jan"))
@@ -216,8 +261,8 @@ func interactionTasks(ctx context.Context, q querier, r CheckinRule, through Dat
 }
 
 // birthdayTasks are the notes to send before birthdays whose task falls due
-// from the rule's start to through.
-func birthdayTasks(ctx context.Context, q querier, r CheckinRule, through Date) ([]checkinTask, error) {
+// from `from` to through.
+func birthdayTasks(ctx context.Context, q querier, r CheckinRule, from, through Date) ([]checkinTask, error) {
 	cond, args := tagCondition(r.Tag)
 	rows, err := q.QueryContext(ctx, `SELECT c.id, c.bday_month, c.bday_day FROM contact c
 		WHERE c.bday_month > 0 AND c.cl % 2 = 1 AND c.merged_into = ''`+cond+` ORDER BY c.id`, args...)
@@ -236,10 +281,10 @@ func birthdayTasks(ctx context.Context, q querier, r CheckinRule, through Date) 
 		if err := rows.Scan(&id, &month, &day); err != nil {
 			return nil, err
 		}
-		for year := r.Since.Year; year <= through.Year+1; year++ {
+		for year := from.Year; year <= through.Year+1; year++ {
 			on := Date{Month: time.Month(month), Day: day}.In(year)
 			due := DayOf(on.Time().AddDate(0, 0, -r.Days))
-			if due.Time().Before(r.Since.Time()) || due.Time().After(through.Time()) {
+			if due.Time().Before(from.Time()) || due.Time().After(through.Time()) {
 				continue
 			}
 			out = append(out, checkinTask{id: derivedID("checkin", checkinRuleID(r.Name), id, fmt.Sprint(year)), contact: id,

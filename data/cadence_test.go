@@ -118,12 +118,20 @@ func TestCheckinBeforeBirthday(t *testing.T) {
 	if got := taskTitles(t, s, passed); got != "" {
 		t.Errorf("a birthday before the rule began: %q", got)
 	}
+	at(s, day(2027, 2, 20))
 	applyRules(t, s, Date{2027, 3, 6})
 	if got, want := taskTitles(t, s, leap), "2027-02-21 Send a birthday note: birthday on Sun 28 Feb"; got != want {
 		t.Errorf("Feb 29 in a common year: %q, want %q", got, want)
 	}
 	if got := taskTitles(t, s, passed); got != "2027-03-05 Send a birthday note: birthday on Fri 12 Mar" {
 		t.Errorf("next year's birthday: %q", got)
+	}
+	// Tasks are made at most a month ahead, however far one asks.
+	applyRules(t, s, Date{2028, 12, 31})
+	for _, id := range []string{soon, passed, leap} {
+		if got := taskTitles(t, s, id); strings.Contains(got, "2028-") || strings.Contains(got, "2027-04-") {
+			t.Errorf("a task due beyond a month ahead was made: %q", got)
+		}
 	}
 }
 
@@ -174,5 +182,26 @@ func TestCheckinRuleSaveAndDelete(t *testing.T) {
 	}
 	if rules, _ := s.CheckinRules(ctx); len(rules) != 0 {
 		t.Errorf("rules after delete %+v", rules)
+	}
+}
+
+// Each run looks back a month before the previous one, not to the rule's
+// first day: a purchase logged much later with a date long past is not
+// followed up, one from the last weeks is.
+func TestCheckinRunsLookBackAMonth(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	mustRule(t, s, CheckinRule{Name: "after a purchase", Trigger: "purchase", Days: 7})
+	at(s, day(2026, 6, 1))
+	applyRules(t, s, Date{2026, 6, 8})
+	for _, d := range []time.Time{day(2026, 3, 20), day(2026, 5, 20)} {
+		if err := s.LogInteraction(ctx, &Interaction{ContactID: anna, Kind: "purchase", AmountMinor: 100, Currency: "EUR", At: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applyRules(t, s, Date{2026, 6, 8})
+	if got, want := taskTitles(t, s, anna), "2026-05-27 Check in: purchase of 20 May"; got != want {
+		t.Errorf("tasks %q, want %q", got, want)
 	}
 }

@@ -126,6 +126,9 @@ type txn struct {
 	// erasedMemo remembers isErased's answers for the transaction; it is
 	// dropped when an erasure or a merge could change them.
 	erasedMemo map[string]bool
+	// ledgers are the clients whose points ledger changed, whose balance
+	// is brought up to date before commit.
+	ledgers map[string]bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -180,6 +183,10 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 		return err
 	}
 	if err := t.refreshTouched(); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.refreshBalances(); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -505,6 +512,9 @@ func (t *txn) setAlive(table, id string, alive bool) (bool, error) {
 	}
 	cl++
 	t.touchFor(ts, id, cur)
+	if table == "contact" { // deleted or restored: its balance goes or comes back
+		t.markLedger(id)
+	}
 	if _, err := t.ExecContext(t.ctx, "UPDATE "+table+" SET cl = ? WHERE id = ?", cl, id); err != nil {
 		return false, err
 	}
@@ -519,6 +529,9 @@ func (t *txn) touchFor(ts *tableSpec, id string, f fields) {
 	}
 	if c, ok := f["contact_id"].(string); ok {
 		t.touch(c)
+		if ts.name == "loyalty_entry" {
+			t.markLedger(c)
+		}
 	}
 	if ts.name == "tag" {
 		// A renamed or deleted tag changes every tagged contact's search document.

@@ -203,7 +203,10 @@ func (s *Store) derivedProblems(ctx context.Context, quick bool) ([]CheckProblem
 	if !quick {
 		checks = append(checks, struct{ area, what, q string }{areaFigures, "clients whose figures differ from their timeline",
 			"SELECT count(*) FROM (" + statsAll + ` EXCEPT SELECT contact_id, visits, last_visit, last_contact,
-				purchases, first_purchase, last_purchase, spend_minor, spend_currency FROM contact_stats)`})
+				purchases, first_purchase, last_purchase, spend_minor, spend_currency FROM contact_stats)`},
+			struct{ area, what, q string }{areaFigures, "loyalty balances that differ from the points ledger",
+				"SELECT (SELECT count(*) FROM (" + balancesAll + " EXCEPT SELECT contact_id, points FROM loyalty_balance))" +
+					" + (SELECT count(*) FROM (SELECT contact_id, points FROM loyalty_balance EXCEPT " + balancesAll + "))"})
 	}
 	for _, c := range checks {
 		n, err := s.count(ctx, c.q)

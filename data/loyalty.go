@@ -285,6 +285,13 @@ func (t *txn) earnPoints(in *Interaction) error {
 	if err != nil {
 		return err
 	}
+	_, err = t.earnUnder(p, in)
+	return err
+}
+
+// earnUnder adds what in earns under programme p, and reports whether it
+// earned anything.
+func (t *txn) earnUnder(p LoyaltyProgramme, in *Interaction) (bool, error) {
 	var points int64
 	kind := PointsFromPurchase
 	switch {
@@ -294,11 +301,69 @@ func (t *txn) earnPoints(in *Interaction) error {
 		points, kind = p.PointsPerReferral, PointsFromReferral
 	}
 	if points <= 0 {
-		return nil
+		return false, nil
 	}
-	_, err = t.put("loyalty_entry", earnedEntryID(in.ID), fields{"contact_id": in.ContactID, "kind": kind, "points": points,
+	_, err := t.put("loyalty_entry", earnedEntryID(in.ID), fields{"contact_id": in.ContactID, "kind": kind, "points": points,
 		"at": formatTS(in.At), "source_id": in.ID, "staff": in.Staff})
-	return err
+	return err == nil, err
+}
+
+// AwardPastPoints gives the points of the programme now in force for the
+// purchases and referrals logged from `since` on that earned none (they were
+// logged before the programme began, or before it gave points for them),
+// and returns how many it credited. Points taken back, with a deleted
+// purchase, stay taken back; running it again credits nothing twice.
+func (s *Store) AwardPastPoints(ctx context.Context, since time.Time) (int, error) {
+	credited := 0
+	err := s.write(ctx, func(t *txn) error {
+		credited = 0
+		p, err := loadProgramme(t.ctx, t)
+		if err != nil {
+			return err
+		}
+		rows, err := t.QueryContext(t.ctx, `SELECT i.id, i.contact_id, i.kind, i.at, i.amount_minor, i.currency, i.staff
+			FROM interaction i JOIN contact c ON c.id = i.contact_id
+			WHERE i.kind IN ('purchase', 'referral') AND i.at >= ? AND i.cl % 2 = 1 AND c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY i.at, i.id`, formatTS(since))
+		if err != nil {
+			return err
+		}
+		var todo []Interaction
+		for rows.Next() {
+			var in Interaction
+			var at string
+			if err := rows.Scan(&in.ID, &in.ContactID, &in.Kind, &at, &in.AmountMinor, &in.Currency, &in.Staff); err != nil {
+				rows.Close()
+				return err
+			}
+			in.At = parseTS(at)
+			todo = append(todo, in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range todo {
+			// The derived id says whether it earned before.
+			var one int
+			err := t.QueryRowContext(t.ctx, "SELECT 1 FROM loyalty_entry WHERE id = ?", earnedEntryID(todo[i].ID)).Scan(&one)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			made, err := t.earnUnder(p, &todo[i])
+			if err != nil {
+				return err
+			}
+			if made {
+				credited++
+			}
+		}
+		return nil
+	})
+	return credited, err
 }
 
 // forgetEarned takes back the points earned from an interaction being deleted.
@@ -312,6 +377,56 @@ func (t *txn) forgetEarned(interactionID string) error {
 		return err
 	}
 	_, err = t.setAlive("loyalty_entry", earnedEntryID(interactionID), false)
+	return err
+}
+
+// balanceSelect is the balance from the ledger of live clients: a deleted
+// (or erased) client keeps no balance here, and gets it back when restored.
+const balanceSelect = `SELECT e.contact_id, sum(e.points) FROM loyalty_entry e JOIN contact c ON c.id = e.contact_id
+	WHERE e.cl % 2 = 1 AND c.cl % 2 = 1`
+
+// balancesAll is balanceSelect for every client.
+const balancesAll = balanceSelect + " GROUP BY e.contact_id"
+
+// markLedger asks for the client's balance to be computed again before commit:
+// its ledger changed, or the client was deleted or restored.
+func (t *txn) markLedger(contactID string) {
+	if contactID == "" {
+		return
+	}
+	if t.ledgers == nil {
+		t.ledgers = map[string]bool{}
+	}
+	t.ledgers[contactID] = true
+}
+
+// refreshBalances brings the balances of the clients marked in this
+// transaction up to date.
+func (t *txn) refreshBalances() error {
+	for id := range t.ledgers {
+		if err := t.dropBalance(id); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, "INSERT INTO loyalty_balance(contact_id, points) "+balanceSelect+
+			" AND e.contact_id = ? GROUP BY e.contact_id", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropBalance forgets a client's kept balance (a client no longer live).
+func (t *txn) dropBalance(contactID string) error {
+	_, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance WHERE contact_id = ?", contactID)
+	return err
+}
+
+// rebuildBalances computes every balance again (after bulk loads, and to repair).
+func (t *txn) rebuildBalances() error {
+	if _, err := t.ExecContext(t.ctx, "DELETE FROM loyalty_balance"); err != nil {
+		return err
+	}
+	_, err := t.ExecContext(t.ctx, "INSERT INTO loyalty_balance(contact_id, points) "+balancesAll)
 	return err
 }
 
@@ -391,7 +506,7 @@ func (t *txn) putEntry(contactID string, e LoyaltyEntry) error {
 // spendSince sums a client's purchases in currency from `from` on.
 func spendSince(ctx context.Context, q querier, contactID, currency string, from time.Time) (int64, error) {
 	var n int64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(amount_minor), 0) FROM interaction
+	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact
 		WHERE contact_id = ? AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1`, contactID, currency, formatTS(from)).Scan(&n)
 	return n, err
 }
@@ -474,15 +589,22 @@ func (s *Store) loyaltyToday(ctx context.Context) ([]TodayItem, error) {
 	if len(p.Tiers) > 0 {
 		now := s.now()
 		then := now.AddDate(0, 0, -tierJustReachedDays)
-		rows, err := s.db.QueryContext(ctx, `SELECT i.contact_id, c.display_name,
-				coalesce(sum(CASE WHEN i.at >= ? THEN i.amount_minor END), 0),
-				coalesce(sum(CASE WHEN i.at >= ? AND i.at < ? THEN i.amount_minor END), 0)
-			FROM interaction i JOIN contact c ON c.id = i.contact_id
-			WHERE i.kind = 'purchase' AND i.currency = ? AND i.cl % 2 = 1 AND c.cl % 2 = 1 AND i.at >= ?
-				AND i.contact_id IN (SELECT contact_id FROM interaction WHERE kind = 'purchase' AND at >= ? AND cl % 2 = 1)
-			GROUP BY i.contact_id ORDER BY c.sort_name, i.contact_id`,
-			formatTS(now.AddDate(-1, 0, 0)), formatTS(then.AddDate(-1, 0, 0)), formatTS(then), p.Currency,
-			formatTS(then.AddDate(-1, 0, 0)), formatTS(then))
+		// Only clients who bought in the last two weeks can have reached a
+		// tier in them: find those from the (kind, at) index, then sum each
+		// one's purchases from the (contact, at) index.
+		rows, err := s.db.QueryContext(ctx, `SELECT x.contact_id, c.display_name,
+				(SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact WHERE contact_id = x.contact_id
+					AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1),
+				(SELECT coalesce(sum(amount_minor), 0) FROM interaction INDEXED BY interaction_contact WHERE contact_id = x.contact_id
+					AND kind = 'purchase' AND currency = ? AND at >= ? AND at < ? AND cl % 2 = 1)
+			FROM (SELECT DISTINCT contact_id FROM interaction INDEXED BY interaction_kind_at
+				WHERE kind = 'purchase' AND at >= ? AND currency = ? AND cl % 2 = 1) x
+			JOIN contact c ON c.id = x.contact_id
+			WHERE c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY c.sort_name, x.contact_id`,
+			p.Currency, formatTS(now.AddDate(-1, 0, 0)),
+			p.Currency, formatTS(then.AddDate(-1, 0, 0)), formatTS(then),
+			formatTS(then), p.Currency)
 		if err != nil {
 			return nil, err
 		}
@@ -505,9 +627,9 @@ func (s *Store) loyaltyToday(ctx context.Context) ([]TodayItem, error) {
 	}
 	if len(p.Rewards) > 0 {
 		cheapest := p.Rewards[0].CostPoints
-		rows, err := s.db.QueryContext(ctx, `SELECT e.contact_id, c.display_name, sum(e.points) FROM loyalty_entry e
-			JOIN contact c ON c.id = e.contact_id WHERE e.cl % 2 = 1 AND c.cl % 2 = 1
-			GROUP BY e.contact_id HAVING sum(e.points) >= ? ORDER BY sum(e.points) DESC, e.contact_id LIMIT ?`, cheapest, todayListLimit)
+		rows, err := s.db.QueryContext(ctx, `SELECT b.contact_id, c.display_name, b.points FROM loyalty_balance b
+			JOIN contact c ON c.id = b.contact_id WHERE b.points >= ? AND c.cl % 2 = 1 AND c.merged_into = ''
+			ORDER BY b.points DESC, b.contact_id LIMIT ?`, cheapest, todayListLimit)
 		if err != nil {
 			return nil, err
 		}

@@ -2,9 +2,14 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 )
 
 // boutiqueProgramme is one point per euro, 50 for a referral, Silver from
@@ -253,6 +258,17 @@ func TestLoyaltyConcurrentRedemptionsMergeAsOwed(t *testing.T) {
 	if a, b := loyaltyOf(t, shop, anna), loyaltyOf(t, backRoom, anna); a.Balance != 50 || b.Balance != 50 {
 		t.Errorf("after paying back: %d and %d points, want 50 on both", a.Balance, b.Balance)
 	}
+	// The balances kept for Today match the ledger on both computers.
+	for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
+		r, err := s.Check(ctx, false, false)
+		if err != nil || !r.OK() {
+			t.Errorf("%s: check %+v %v", name, r, err)
+		}
+		var points int64
+		if err := s.db.QueryRow("SELECT points FROM loyalty_balance WHERE contact_id = ?", anna).Scan(&points); err != nil || points != 50 {
+			t.Errorf("%s: kept balance %d %v, want 50", name, points, err)
+		}
+	}
 }
 
 func TestLoyaltyProgrammeEditsMerge(t *testing.T) {
@@ -346,5 +362,216 @@ func TestLoyaltyMovesWithMergedContact(t *testing.T) {
 	}
 	if st := loyaltyOf(t, s, keep); st.Balance != 110 {
 		t.Errorf("merged balance %d, want 110", st.Balance)
+	}
+}
+
+func TestLoyaltyBalanceCheckedAndRepaired(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	withProgramme(t, s)
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	buy(t, s, anna, 12000, "EUR", time.Time{})
+	if _, err := s.db.Exec("UPDATE loyalty_balance SET points = 7"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Check(ctx, false, false)
+	if err != nil || r.OK() {
+		t.Fatalf("a wrong balance not found: %+v %v", r, err)
+	}
+	if r, err = s.Check(ctx, false, true); err != nil || !r.Problems[0].Repaired {
+		t.Fatalf("repair: %+v %v", r, err)
+	}
+	if r, err = s.Check(ctx, false, false); err != nil || !r.OK() {
+		t.Errorf("after repair: %+v %v", r, err)
+	}
+}
+
+// Whatever ledger operations arrive, in whatever order and batches, the
+// balances kept for Today equal the sum of the live ledger, and two computers
+// given the same operations keep the same balances.
+func TestLoyaltyBalancesFollowAnyMerge(t *testing.T) {
+	f := newStoreFactory(t)
+	contacts, entries := poolIDs(1, 3), poolIDs(7, 4)
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 12).Draw(t, "ops")
+		ops := make([]Op, n)
+		for i := range ops {
+			op := Op{
+				ID:     fmt.Sprintf("%08x-0000-7000-8000-%012x", rapid.Uint32().Draw(t, "op id"), i),
+				HLC:    formatHLC(0x019a00000000<<16 + rapid.Uint64Range(0, 6).Draw(t, "hlc")),
+				Device: rapid.SampledFrom(remoteDevices).Draw(t, "device"),
+				Table:  "loyalty_entry",
+				Row:    rapid.SampledFrom(entries).Draw(t, "row"),
+				CL:     rapid.Int64Range(0, 4).Draw(t, "cl"),
+				Set:    map[string]any{},
+			}
+			if rapid.Bool().Draw(t, "moves") {
+				op.Set["contact_id"] = rapid.SampledFrom(append([]string{""}, contacts...)).Draw(t, "contact")
+			}
+			if rapid.Bool().Draw(t, "points change") {
+				op.Set["points"] = rapid.Int64Range(-150, 150).Draw(t, "points")
+			}
+			ops[i] = op
+		}
+		balances := func(s *Store) (kept, ledger string) {
+			read := func(q string) string {
+				rows, err := s.db.Query(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids, err := scanPairs(rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ids
+			}
+			return read("SELECT contact_id, points FROM loyalty_balance ORDER BY contact_id"),
+				read("SELECT * FROM (" + balancesAll + ") ORDER BY 1")
+		}
+		first, second := f.fresh(t), f.fresh(t)
+		applySchedule(t, first, ops, "first", 0)
+		applySchedule(t, second, ops, "second", 0)
+		kept1, ledger1 := balances(first)
+		kept2, _ := balances(second)
+		if kept1 != ledger1 {
+			t.Fatalf("kept balances %s, ledger %s", kept1, ledger1)
+		}
+		if kept1 != kept2 {
+			t.Fatalf("two computers keep %s and %s", kept1, kept2)
+		}
+	})
+}
+
+func scanPairs(rows *sql.Rows) (string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return "", err
+		}
+		out = append(out, fmt.Sprintf("%s=%d", id, n))
+	}
+	return strings.Join(out, " "), rows.Err()
+}
+
+// The balance kept for Today follows the client: gone when deleted, here or
+// on another computer, back when restored, moved by a merge.
+func TestLoyaltyKeptBalanceFollowsTheClient(t *testing.T) {
+	ctx := context.Background()
+	shop, backRoom := openTest(t), openTest(t)
+	withProgramme(t, shop)
+	anna := mustContact(t, shop, &Contact{Given: "Anna"})
+	twin := mustContact(t, shop, &Contact{Given: "Anna", Family: "K."})
+	buy(t, shop, anna, 12000, "EUR", time.Time{})
+	buy(t, shop, twin, 3000, "EUR", time.Time{})
+	kept := func(s *Store) string {
+		rows, err := s.db.Query("SELECT contact_id, points FROM loyalty_balance ORDER BY points")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanPairs(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	checkBoth := func(what string, want string) {
+		t.Helper()
+		for name, s := range map[string]*Store{"shop": shop, "back room": backRoom} {
+			if got := kept(s); got != want {
+				t.Errorf("%s, %s: kept %q, want %q", what, name, got, want)
+			}
+			r, err := s.Check(ctx, false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range r.Problems {
+				if strings.Contains(p.Detail, "loyalty") {
+					t.Errorf("%s, %s: check finds %s", what, name, p.Detail)
+				}
+			}
+		}
+	}
+	aSeq, bSeq := syncBoth(t, shop, backRoom, 0, 0)
+	checkBoth("synced", twin+"=30 "+anna+"=120")
+	if err := shop.DeleteContact(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	aSeq, bSeq = syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("deleted", twin+"=30")
+	if err := backRoom.RestoreContact(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	aSeq, bSeq = syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("restored", twin+"=30 "+anna+"=120")
+	if err := shop.MergeContacts(ctx, anna, twin); err != nil {
+		t.Fatal(err)
+	}
+	syncBoth(t, shop, backRoom, aSeq, bSeq)
+	checkBoth("merged", anna+"=150")
+}
+
+// A book whose ledger was written before balances were kept gets them when
+// its schema is brought up to date.
+func TestLoyaltyBalancesFilledWhenUpgrading(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/rapport.db"
+	old, err := openAt(ctx, path, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO contact(id, given, cl) VALUES('c1', 'Anna', 1), ('c2', 'Ben', 2)",
+		`INSERT INTO loyalty_entry(id, contact_id, kind, points, cl) VALUES('e1', 'c1', 'purchase', 120, 1),
+			('e2', 'c1', 'redeem', -100, 1), ('e3', 'c1', 'adjust', 500, 2), ('e4', 'c2', 'purchase', 70, 1)`,
+	} {
+		if _, err := old.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.db.Query("SELECT contact_id, points FROM loyalty_balance ORDER BY contact_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deleted entries and deleted clients count for nothing.
+	if got, err := scanPairs(rows); err != nil || got != "c1=20" {
+		t.Errorf("balances after the upgrade %q %v, want c1=20", got, err)
+	}
+}
+
+func TestLoyaltyAwardPastPoints(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	now := s.Now()
+	anna := mustContact(t, s, &Contact{Given: "Anna"})
+	ben := mustContact(t, s, &Contact{Given: "Ben"})
+	buy(t, s, anna, 9000, "EUR", now.AddDate(-2, 0, 0)) // before the date asked for
+	buy(t, s, anna, 12000, "EUR", now.AddDate(0, -3, 0))
+	returned := buy(t, s, anna, 5000, "EUR", now.AddDate(0, -2, 0))
+	if err := s.DeleteInteraction(ctx, returned); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LogInteraction(ctx, &Interaction{ContactID: anna, Kind: "referral", ReferredID: ben, At: now.AddDate(0, -1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	withProgramme(t, s)
+	buy(t, s, ben, 3000, "EUR", time.Time{}) // earned when logged
+	n, err := s.AwardPastPoints(ctx, now.AddDate(-1, 0, 0))
+	if err != nil || n != 2 {
+		t.Fatalf("credited %d %v, want the purchase and the referral", n, err)
+	}
+	if a, b := loyaltyOf(t, s, anna), loyaltyOf(t, s, ben); a.Balance != 120+50 || b.Balance != 30 {
+		t.Errorf("balances %d and %d, want 170 and 30", a.Balance, b.Balance)
+	}
+	if n, err := s.AwardPastPoints(ctx, now.AddDate(-1, 0, 0)); err != nil || n != 0 {
+		t.Errorf("again: credited %d %v, want 0", n, err)
 	}
 }

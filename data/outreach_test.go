@@ -153,6 +153,13 @@ func TestOutreachSendRecordsMessagesThatCountTowardsTheLimit(t *testing.T) {
 	if got, want := reasons(after), "Anna: monthly limit reached (2 of 2 in the last 30 days); Ben: opted out; Chloé: no consent given"; got != want {
 		t.Errorf("after two sends %q, want %q", got, want)
 	}
+	// A segment that picks no one reaches no one (not everyone).
+	if err := s.SaveSegment(ctx, "brides in Oslo", SegmentFilter{City: "Oslo", Tags: []string{"Bridal"}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.SendOutreach(ctx, "brides in Oslo", "email", ""); err != nil || len(a.Included) != 0 || len(a.Excluded) != 0 {
+		t.Errorf("an empty segment's audience %+v %v", a, err)
+	}
 	if _, err := s.SendOutreach(ctx, "nobody", "email", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown segment: %v", err)
 	}

@@ -209,6 +209,9 @@ func (t *txn) mergeOp(op Op) (bool, error) {
 	set, args := "", []any{}
 	if op.CL > cl {
 		set, args = "cl = ?", append(args, op.CL)
+		if op.Table == "contact" { // deleted or restored: its balance goes or comes back
+			t.markLedger(op.Row)
+		}
 	}
 	for _, c := range keys(op.Set) {
 		current, has := stamps[c]

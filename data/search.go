@@ -51,6 +51,13 @@ func (t *txn) refreshContact(id string) error {
 	if err != nil {
 		return err
 	}
+	if cl%2 == 0 {
+		// However the client stopped being live (deleted, or blanked by
+		// whatever empties a record), no balance of theirs is kept.
+		if err := t.dropBalance(id); err != nil {
+			return err
+		}
+	}
 	res, err := t.ExecContext(t.ctx, "UPDATE contact SET sort_name = ? WHERE id = ? AND sort_name <> ?", sortKey(display), id, sortKey(display))
 	if err != nil {
 		return err
@@ -158,8 +165,9 @@ func phoneDigitSuffixes(numbers string) string {
 	return b.String()
 }
 
-// rebuildDerived recomputes sort names, every search document and every
-// contact's figures; bulk loads call it once instead of per row.
+// rebuildDerived recomputes sort names, every search document, every
+// contact's figures and loyalty balance; bulk loads call it once instead of
+// per row.
 func (t *txn) rebuildDerived() error {
 	if err := t.rebuildSortNames(); err != nil {
 		return err
@@ -243,8 +251,10 @@ func (t *txn) rebuildDerived() error {
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM contact_stats"); err != nil {
 		return err
 	}
-	_, err = t.ExecContext(t.ctx, "INSERT INTO contact_stats "+statsAll)
-	return err
+	if _, err = t.ExecContext(t.ctx, "INSERT INTO contact_stats "+statsAll); err != nil {
+		return err
+	}
+	return t.rebuildBalances()
 }
 
 // rebuildDocs is how many documents one statement of a rebuild indexes.
@@ -616,8 +626,8 @@ func ftsQuery(q string) string {
 	return strings.Join(terms, " ")
 }
 
-// RebuildDerived recomputes the search index, sort names and per-client
-// figures from the data; bulk loads and repairs use it.
+// RebuildDerived recomputes the search index, sort names, per-client
+// figures and loyalty balances from the data; bulk loads and repairs use it.
 func (s *Store) RebuildDerived(ctx context.Context) error {
 	return s.write(ctx, func(t *txn) error { return t.rebuildDerived() })
 }

@@ -30,12 +30,12 @@ type SegmentFilter struct {
 	// when that is set, else ever.
 	Kinds          []string `json:"kinds,omitempty"`
 	KindWithinDays int      `json:"kind_within_days,omitempty"`
-	City           string   `json:"city,omitempty"` // the town of one of their addresses, case aside
+	City           string   `json:"city,omitempty"` // the town of one of their addresses, accents and case aside
 }
 
-// PreferenceFilter matches a preference: each part given must match, case
-// aside; Value matches the whole value or its first word(s), so "38" finds
-// "38 EU" but not "380".
+// PreferenceFilter matches a preference: each part given must match,
+// accents and case aside; Value matches the whole value or its first
+// word(s), so "38" finds "38 EU" but not "380".
 type PreferenceFilter struct {
 	Category string `json:"category,omitempty"`
 	Subject  string `json:"subject,omitempty"`
@@ -46,6 +46,9 @@ type PreferenceFilter struct {
 type Segment struct {
 	Name   string        `json:"name"`
 	Filter SegmentFilter `json:"filter"`
+	// Problem says why the filter cannot be read (Segments lists such a
+	// segment so it can be saved again; nothing else uses it).
+	Problem string `json:"problem,omitempty"`
 }
 
 func segmentID(name string) string { return derivedID("segment", normalName(name)) }
@@ -131,12 +134,18 @@ func segmentByName(ctx context.Context, q querier, name string) (Segment, error)
 	return seg, decodeFilter(filter, &seg.Filter)
 }
 
+// decodeFilter reads a saved filter. A condition this Rapport does not know
+// (saved by a newer one on another computer) is an error rather than left
+// out: without it the segment would hold more clients than it should, and
+// an outreach would reach them.
 func decodeFilter(text string, f *SegmentFilter) error {
 	if text == "" {
 		return nil
 	}
-	if err := json.Unmarshal([]byte(text), f); err != nil {
-		return fmt.Errorf("segment filter: %w", err)
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(f); err != nil {
+		return fmt.Errorf("%w segment filter (saved by a newer Rapport?): %v", ErrInvalid, err)
 	}
 	return nil
 }
@@ -156,7 +165,7 @@ func (s *Store) Segments(ctx context.Context) ([]Segment, error) {
 			return nil, err
 		}
 		if err := decodeFilter(filter, &seg.Filter); err != nil {
-			return nil, err
+			seg.Filter, seg.Problem = SegmentFilter{}, err.Error()
 		}
 		out = append(out, seg)
 	}
@@ -166,6 +175,21 @@ func (s *Store) Segments(ctx context.Context) ([]Segment, error) {
 // SegmentMembers gives the ids of the live clients the filter picks, in name order.
 func (s *Store) SegmentMembers(ctx context.Context, f SegmentFilter) ([]string, error) {
 	return s.segmentMembers(ctx, s.db, f)
+}
+
+// SegmentCount counts the live clients the filter picks, for a segment
+// builder that shows the count while the filter is being made.
+func (s *Store) SegmentCount(ctx context.Context, f SegmentFilter) (int, error) {
+	if err := f.check(); err != nil {
+		return 0, err
+	}
+	where, args, err := s.segmentWhere(ctx, s.db, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM contact c WHERE c.cl % 2 = 1 AND c.merged_into = ''"+where, args...).Scan(&n)
+	return n, err
 }
 
 // SegmentClients gives the list form of the clients the filter picks.
@@ -196,7 +220,9 @@ func (s *Store) segmentMembers(ctx context.Context, q querier, f SegmentFilter) 
 	return ids, err
 }
 
-// segmentWhere turns a filter into conditions on the contact c.
+// segmentWhere turns a filter into conditions on the contact c. Each is a
+// list that SQLite reads once (c.id IN (...)), not a lookup per client: left
+// to itself SQLite may read a whole index for each of 100,000 clients.
 func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (string, []any, error) {
 	var where strings.Builder
 	var args []any
@@ -205,24 +231,58 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		args = append(args, a...)
 	}
 	for _, tag := range f.Tags {
-		cond(`EXISTS (SELECT 1 FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id
-			WHERE ct.contact_id = c.id AND ct.cl % 2 = 1 AND t.cl % 2 = 1 AND t.id = ?)`, tagID(tag))
+		cond(`c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id
+			WHERE t.id = ? AND ct.cl % 2 = 1 AND t.cl % 2 = 1)`, tagID(tag))
 	}
 	for _, p := range f.Preferences {
-		cond(`EXISTS (SELECT 1 FROM preference p WHERE p.contact_id = c.id AND p.cl % 2 = 1
-			AND (? = '' OR p.category = ?) AND (? = '' OR p.subject = ? COLLATE NOCASE)
-			AND (? = '' OR p.value = ? COLLATE NOCASE OR p.value LIKE ? ESCAPE '\'))`,
-			p.Category, p.Category, p.Subject, p.Subject, p.Value, p.Value, likePrefix(p.Value)+" %")
+		sql := "c.id IN (SELECT p.contact_id FROM preference p WHERE p.cl % 2 = 1"
+		var a []any
+		if p.Category != "" {
+			sql += " AND p.category = ?"
+			a = append(a, p.Category)
+		}
+		for _, part := range []struct {
+			column, want string
+			words        bool
+		}{{"subject", p.Subject, false}, {"value", p.Value, true}} {
+			if part.want == "" {
+				continue
+			}
+			list, err := matchingTexts(ctx, q, "SELECT DISTINCT "+part.column+" FROM preference WHERE cl % 2 = 1", part.want, part.words)
+			if err != nil {
+				return "", nil, err
+			}
+			sql += " AND p." + part.column + " IN (SELECT value FROM json_each(?))"
+			a = append(a, list)
+		}
+		cond(sql+")", a...)
 	}
-	minSpend, maxSpend := f.MinSpendMinor, f.MaxSpendMinor
-	currency := f.Currency
-	if f.Tier != "" || minSpend != nil || maxSpend != nil {
+	if f.Tier != "" || f.MinSpendMinor != nil || f.MaxSpendMinor != nil {
 		p, err := loadProgramme(ctx, q)
 		if err != nil {
 			return "", nil, err
 		}
+		currency := f.Currency
 		if currency == "" {
 			currency = p.Currency
+		}
+		if currency == "" {
+			return "", nil, fmt.Errorf("%w segment: spend needs a currency (or a loyalty programme)", ErrInvalid)
+		}
+		since := formatTS(s.yearAgo())
+		// Clients whose spend reaches n; every client's reaches 0 or less.
+		atLeast := func(n int64) {
+			if n > 0 {
+				cond("c.id IN ("+spenders+" HAVING sum(amount_minor) >= ?)", since, currency, n)
+			}
+		}
+		// Clients whose spend stays below n; nobody's is below 0 or less.
+		below := func(n int64) {
+			if n <= 0 {
+				cond("0")
+				return
+			}
+			cond("c.id NOT IN ("+spenders+" HAVING sum(amount_minor) >= ?)", since, currency, n)
 		}
 		if f.Tier != "" {
 			lo, hi, err := tierRange(p, f.Tier)
@@ -233,28 +293,29 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 				return "", nil, fmt.Errorf("%w segment: tiers are measured in %s, not %s", ErrInvalid, p.Currency, currency)
 			}
 			// A tier is a range of spend: from its threshold to the next one's.
-			cond("("+spendOf+") >= ?", currency, formatTS(s.yearAgo()), lo)
+			atLeast(lo)
 			if hi != nil {
-				cond("("+spendOf+") < ?", currency, formatTS(s.yearAgo()), *hi)
+				below(*hi)
 			}
 		}
-		if currency == "" {
-			return "", nil, fmt.Errorf("%w segment: spend needs a currency (or a loyalty programme)", ErrInvalid)
+		if f.MinSpendMinor != nil {
+			atLeast(*f.MinSpendMinor)
 		}
-		if minSpend != nil {
-			cond("("+spendOf+") >= ?", currency, formatTS(s.yearAgo()), *minSpend)
-		}
-		if maxSpend != nil {
-			cond("("+spendOf+") <= ?", currency, formatTS(s.yearAgo()), *maxSpend)
+		if f.MaxSpendMinor != nil {
+			if *f.MaxSpendMinor < 0 {
+				cond("0")
+			} else {
+				below(*f.MaxSpendMinor + 1)
+			}
 		}
 	}
 	today := s.today().Time()
 	if f.SeenWithinDays > 0 {
-		cond("EXISTS (SELECT 1 FROM contact_stats st WHERE st.contact_id = c.id AND st.last_visit >= ?)",
+		cond("c.id IN (SELECT contact_id FROM contact_stats WHERE last_visit >= ?)",
 			formatTS(today.AddDate(0, 0, -f.SeenWithinDays)))
 	}
 	if f.NotSeenDays > 0 {
-		cond("EXISTS (SELECT 1 FROM contact_stats st WHERE st.contact_id = c.id AND st.last_visit <> '' AND st.last_visit < ?)",
+		cond("c.id IN (SELECT contact_id FROM contact_stats WHERE last_visit <> '' AND last_visit < ?)",
 			formatTS(today.AddDate(0, 0, -f.NotSeenDays)))
 	}
 	if f.BirthdayMonth > 0 {
@@ -265,18 +326,53 @@ func (s *Store) segmentWhere(ctx context.Context, q querier, f SegmentFilter) (s
 		since = formatTS(today.AddDate(0, 0, -f.KindWithinDays))
 	}
 	for _, k := range f.Kinds {
-		cond("EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id AND i.kind = ? AND i.at >= ? AND i.cl % 2 = 1)", k, since)
+		cond("c.id IN (SELECT contact_id FROM interaction WHERE kind = ? AND at >= ? AND cl % 2 = 1)", k, since)
 	}
 	if f.City != "" {
-		cond("EXISTS (SELECT 1 FROM contact_address a WHERE a.contact_id = c.id AND a.cl % 2 = 1 AND a.locality = ? COLLATE NOCASE)", f.City)
+		towns, err := matchingTexts(ctx, q, "SELECT DISTINCT locality FROM contact_address WHERE cl % 2 = 1 AND locality <> ''", f.City, false)
+		if err != nil {
+			return "", nil, err
+		}
+		cond("c.id IN (SELECT contact_id FROM contact_address WHERE cl % 2 = 1 AND locality IN (SELECT value FROM json_each(?)))", towns)
 	}
 	return where.String(), args, nil
 }
 
-// spendOf is a client's spend in a currency (first argument) from a time
-// (second) on; the contact is c.
-const spendOf = `SELECT coalesce(sum(amount_minor), 0) FROM interaction
-	WHERE contact_id = c.id AND kind = 'purchase' AND currency = ? AND at >= ? AND cl % 2 = 1`
+// matchingTexts lists, as JSON, the distinct texts the query gives that are
+// want with accents and case aside ("munchen" finds "München"; SQLite folds
+// only the case of ASCII, so the few distinct values are compared here), or,
+// with words, that begin with want's words ("38" finds "38 EU", not "380").
+func matchingTexts(ctx context.Context, q querier, query, want string, words bool) (string, error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	key := sortKey(strings.Join(strings.Fields(want), " "))
+	out := []string{}
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return "", err
+		}
+		k := sortKey(strings.Join(strings.Fields(text), " "))
+		if k == key || words && strings.HasPrefix(k, key+" ") {
+			out = append(out, text)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// spenders groups the purchases from a time (first argument) in a currency
+// (second) by client, for a HAVING on their sum; NULLs are left out, as one
+// would make every NOT IN false.
+const spenders = `SELECT contact_id FROM interaction INDEXED BY interaction_kind_at
+	WHERE kind = 'purchase' AND at >= ? AND currency = ? AND cl % 2 = 1 AND contact_id IS NOT NULL
+	GROUP BY contact_id`
 
 // tierRange is the spend that puts a client in the named tier: from its
 // threshold up to, not including, the next tier's (nil for the top tier).
@@ -290,10 +386,4 @@ func tierRange(p LoyaltyProgramme, name string) (int64, *int64, error) {
 		}
 	}
 	return 0, nil, fmt.Errorf("tier %q: %w", name, ErrNotFound)
-}
-
-// likePrefix escapes the LIKE wildcards of s.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
 }

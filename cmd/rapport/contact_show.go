@@ -99,6 +99,21 @@ func (c *cli) contactDetail(id string) (contactDetailJSON, error) {
 		return d, err
 	}
 	d.Summary = summaryView(sum)
+	st, err := c.store.Loyalty(c.ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if st.Currency != "" || len(st.Entries) > 0 {
+		l := &clientLoyaltyJSON{Balance: st.Balance, OwedPoints: st.OwedPoints, Tier: st.Tier, NextTier: st.NextTier,
+			Currency: st.Currency, ProgressPercent: st.ProgressPercent, Rewards: []string{}}
+		if st.NextTier != "" {
+			l.ToNextTier = formatAmount(st.ToNextTierMinor, st.Currency)
+		}
+		for _, r := range st.Available {
+			l.Rewards = append(l.Rewards, r.Name)
+		}
+		d.Loyalty = l
+	}
 	return d, nil
 }
 
@@ -156,6 +171,22 @@ func (c *cli) printContactDetail(d contactDetailJSON) {
 			figures += fmt.Sprintf(", usually every %d days", s.UsualIntervalDays)
 		}
 		row("figures", figures)
+	}
+	if l := d.Loyalty; l != nil {
+		points := plural(int(l.Balance), "point", "points")
+		if l.OwedPoints > 0 {
+			points += fmt.Sprintf(" (owes %d: redeemed on two computers at once)", l.OwedPoints)
+		}
+		if l.Tier != "" {
+			points += "; " + l.Tier
+		}
+		if l.NextTier != "" {
+			points += fmt.Sprintf("; %s %s more to reach %s (%d%%)", l.ToNextTier, l.Currency, l.NextTier, l.ProgressPercent)
+		}
+		if len(l.Rewards) > 0 {
+			points += "; can have " + strings.Join(l.Rewards, ", ")
+		}
+		row("loyalty", points)
 	}
 	tw.Flush()
 

@@ -93,6 +93,21 @@ type contactDetailJSON struct {
 	Appointments []appointmentJSON `json:"appointments"`
 	Tasks        []taskJSON        `json:"tasks"`
 	Summary      summaryJSON       `json:"summary"`
+	// Loyalty is there when the shop has a programme or the client points.
+	Loyalty *clientLoyaltyJSON `json:"loyalty,omitempty"`
+}
+
+// clientLoyaltyJSON is a client's standing in the loyalty programme, as the
+// client page shows it (loyalty show gives the ledger too).
+type clientLoyaltyJSON struct {
+	Balance         int64    `json:"balance"`
+	OwedPoints      int64    `json:"owed_points,omitempty"`
+	Tier            string   `json:"tier,omitempty"`
+	NextTier        string   `json:"next_tier,omitempty"`
+	ToNextTier      string   `json:"to_next_tier,omitempty"`
+	Currency        string   `json:"currency,omitempty"`
+	ProgressPercent int      `json:"progress_percent"`
+	Rewards         []string `json:"rewards_available"`
 }
 
 type dateJSON struct {

@@ -16,7 +16,8 @@ func init() {
 	register("loyalty redeem", "rapport loyalty redeem ID --reward R [--json]", loyaltyRedeem)
 	register("loyalty adjust", "rapport loyalty adjust ID --points N --reason S [--json]", loyaltyAdjust)
 	register("loyalty programme", "rapport loyalty programme [--currency C] [--points-per-unit N] [--referral-points N]\n"+
-		"                    [--tier NAME=AMOUNT]... [--remove-tier NAME]... [--reward NAME=POINTS]... [--remove-reward NAME]... [--json]", loyaltyProgramme)
+		"                    [--tier NAME=AMOUNT]... [--remove-tier NAME]... [--reward NAME=POINTS]... [--remove-reward NAME]...\n"+
+		"                    [--award-since DATE] [--json]", loyaltyProgramme)
 }
 
 // loyaltyJSON is a client's standing, with amounts also as decimals.
@@ -193,6 +194,7 @@ func loyaltyProgramme(c *cli, args []string) error {
 	fs.Var(&removeTiers, "remove-tier", "a tier to remove (repeatable)")
 	fs.Var(&rewards, "reward", `a reward and its cost in points: "Scarf=100" (repeatable)`)
 	fs.Var(&removeRewards, "remove-reward", "a reward to remove (repeatable)")
+	awardSince := fs.String("award-since", "", "give the points for purchases and referrals logged from DATE on that earned none (those from before the programme)")
 	asJSON := fs.Bool("json", false, "print the programme as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -209,6 +211,13 @@ func loyaltyProgramme(c *cli, args []string) error {
 	p, err := c.store.LoyaltyProgramme(c.ctx)
 	if err != nil {
 		return err
+	}
+	var since data.Date
+	if *awardSince != "" {
+		if since, err = data.ParseDate(*awardSince); err != nil || since.Year == 0 {
+			return usageError{fmt.Sprintf("--award-since %q: want YYYY-MM-DD", *awardSince)}
+		}
+		delete(set, "award-since")
 	}
 	changed := len(set) > 0 && !(len(set) == 1 && set["json"])
 	if set["currency"] {
@@ -263,6 +272,13 @@ func loyaltyProgramme(c *cli, args []string) error {
 		if p, err = c.store.LoyaltyProgramme(c.ctx); err != nil {
 			return err
 		}
+	}
+	if *awardSince != "" {
+		n, err := c.store.AwardPastPoints(c.ctx, midnight(since, localLoc()))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "gave points for %d purchases and referrals logged since %s\n", n, since)
 	}
 	if *asJSON {
 		return c.printJSON(p)

@@ -58,6 +58,15 @@ func TestLoyaltyCommands(t *testing.T) {
 		}
 	}
 
+	// The client page shows the same.
+	page := strings.Join(strings.Fields(s.ok("contact", "show", anna)), " ")
+	if want := "loyalty 250 points; Silver; 249.60 EUR more to reach Gold (16%); can have Scarf, Voucher"; !strings.Contains(page, want) {
+		t.Errorf("contact show lacks %q:\n%s", want, page)
+	}
+	if l, _ := s.show(anna)["loyalty"].(map[string]any); l == nil || l["balance"] != 250.0 || l["tier"] != "Silver" || l["to_next_tier"] != "249.60" {
+		t.Errorf("contact show --json loyalty %v", l)
+	}
+
 	if out := s.ok("loyalty", "redeem", anna, "--reward", "voucher"); !strings.Contains(out, "Points: 100") {
 		t.Errorf("redeem printed %q", out)
 	}
@@ -79,6 +88,26 @@ func TestLoyaltyCommands(t *testing.T) {
 	s.json(&st, "loyalty", "show", anna)
 	if st.Balance != 70 || st.Entries[0].Reason != "returned belt" || st.Entries[1].Reward != "Voucher" {
 		t.Errorf("after redeem and adjust %+v", st)
+	}
+}
+
+func TestLoyaltyAwardSince(t *testing.T) {
+	s := newShop(t)
+	anna := s.anna()
+	s.ok("log", anna, "--kind", "purchase", "--amount", "80", "--currency", "EUR", "--at", "2026-02-01")
+	s.ok("log", anna, "--kind", "purchase", "--amount", "40", "--currency", "EUR", "--at", "2025-12-31")
+	s.programme()
+	r := s.run("loyalty", "programme", "--award-since", "2026-01-01")
+	if r.code != 0 || !strings.Contains(r.err, "gave points for 1 purchases and referrals logged since 2026-01-01") {
+		t.Fatalf("award: exit %d %q", r.code, r.err)
+	}
+	var st loyaltyOut
+	s.json(&st, "loyalty", "show", anna)
+	if st.Balance != 80 {
+		t.Errorf("balance %d, want 80", st.Balance)
+	}
+	if r := s.run("loyalty", "programme", "--award-since", "January"); r.code != 2 {
+		t.Errorf("a bad date: exit %d %q", r.code, r.err)
 	}
 }
 

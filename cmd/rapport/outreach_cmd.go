@@ -87,6 +87,10 @@ func outreach(c *cli, name string, args []string) error {
 	return err
 }
 
+// mailtoLimit is about the longest mailto: link every common mail program
+// and browser takes whole.
+const mailtoLimit = 2000
+
 // writeAudience writes the included clients in format (list also says who
 // is excluded and why).
 func (c *cli) writeAudience(b *bytes.Buffer, a data.Audience, format, subject string) error {
@@ -125,7 +129,11 @@ func (c *cli) writeAudience(b *bytes.Buffer, a data.Audience, format, subject st
 		for i, a := range addrs {
 			esc[i] = url.QueryEscape(a)
 		}
-		fmt.Fprintf(b, "mailto:?bcc=%s&subject=%s\n", strings.Join(esc, ","), url.PathEscape(subject))
+		link := fmt.Sprintf("mailto:?bcc=%s&subject=%s", strings.Join(esc, ","), url.PathEscape(subject))
+		if len(link) > mailtoLimit {
+			fmt.Fprintf(c.stderr, "rapport: the link is %d characters long, and some mail programs cut links after about %d; --format bcc gives the addresses to paste\n", len(link), mailtoLimit)
+		}
+		fmt.Fprintln(b, link)
 		return nil
 	}
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)

@@ -114,14 +114,14 @@ func segmentSave(c *cli, args []string) error {
 		return err
 	}
 	// Check the filter on the book before keeping it (an unknown tier fails here).
-	ids, err := c.store.SegmentMembers(c.ctx, f)
+	n, err := c.store.SegmentCount(c.ctx, f)
 	if err != nil {
 		return err
 	}
 	if err := c.store.SaveSegment(c.ctx, name, f); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "%s: %s\n", name, clientCount(len(ids)))
+	fmt.Fprintf(c.stdout, "%s: %s\n", name, clientCount(n))
 	return nil
 }
 
@@ -158,11 +158,16 @@ func segmentList(c *cli, args []string) error {
 	}
 	out := []segmentJSON{}
 	for _, seg := range list {
-		ids, err := c.store.SegmentMembers(c.ctx, seg.Filter)
-		if err != nil {
-			return fmt.Errorf("segment %s: %w", seg.Name, err)
+		if seg.Problem != "" {
+			out = append(out, segmentJSON{Name: seg.Name, Summary: "cannot be used: " + seg.Problem})
+			continue
 		}
-		out = append(out, segmentJSON{Name: seg.Name, Filter: seg.Filter, Summary: describeFilter(seg.Filter), Count: len(ids)})
+		n, err := c.store.SegmentCount(c.ctx, seg.Filter)
+		if err != nil { // a tier since removed, say: the others still list
+			out = append(out, segmentJSON{Name: seg.Name, Filter: seg.Filter, Summary: "cannot be used: " + err.Error()})
+			continue
+		}
+		out = append(out, segmentJSON{Name: seg.Name, Filter: seg.Filter, Summary: describeFilter(seg.Filter), Count: n})
 	}
 	if *asJSON {
 		return c.printJSON(out)

@@ -83,6 +83,11 @@ func TestSegmentCommands(t *testing.T) {
 	if text := s.ok("segment", "list"); !strings.Contains(text, "tier Gold") || !strings.Contains(text, "spent at most 599.99 EUR in 12 months") {
 		t.Errorf("segment list:\n%s", text)
 	}
+	// A tier removed from the programme makes its segment unusable, not the list.
+	s.ok("loyalty", "programme", "--remove-tier", "Gold")
+	if text := s.ok("segment", "list"); !strings.Contains(text, `cannot be used: tier "Gold": not found`) || !strings.Contains(text, "seg city") {
+		t.Errorf("segment list with a removed tier:\n%s", text)
+	}
 	s.ok("segment", "delete", "seg city")
 	if r := s.run("segment", "show", "seg city"); r.code != 1 {
 		t.Errorf("a deleted segment: exit %d %q", r.code, r.err)

@@ -32,8 +32,9 @@ func todayCmd(c *cli, args []string) error {
 		return err
 	}
 	// The check-in rules make their tasks first, so those due show below.
+	// Today still shows what there is when they cannot (a read-only book).
 	if _, err := c.store.ApplyCheckinRules(c.ctx, data.DayOf(today().Time().AddDate(0, 0, *days))); err != nil {
-		return err
+		fmt.Fprintln(c.stderr, "rapport: check-in rules:", err)
 	}
 	items, err := c.store.Today(c.ctx, *days)
 	if err != nil {
