@@ -191,12 +191,16 @@ func (s *Store) derivedProblems(ctx context.Context, quick bool) ([]CheckProblem
 	}{
 		{areaSearch, "clients missing from the search index",
 			"SELECT count(*) FROM contact c WHERE c.cl % 2 = 1 AND NOT EXISTS (SELECT 1 FROM contact_doc d WHERE d.contact_id = c.id)"},
+		// A deleted client keeps its document number, so that a restore
+		// puts it back in its place; only its document must be gone.
 		{areaSearch, "deleted clients still in the search index",
-			"SELECT count(*) FROM contact_doc d JOIN contact c ON c.id = d.contact_id WHERE c.cl % 2 = 0"},
+			`SELECT count(*) FROM contact_doc d JOIN contact c ON c.id = d.contact_id
+			JOIN contact_search s ON s.rowid = d.doc WHERE c.cl % 2 = 0`},
 		{areaSearch, "search documents of no client",
 			"SELECT (SELECT count(*) FROM contact_search) - (SELECT count(*) FROM contact_search s JOIN contact_doc d ON d.doc = s.rowid)"},
-		{areaSearch, "search documents for no document number",
-			"SELECT count(*) FROM contact_doc d WHERE NOT EXISTS (SELECT 1 FROM contact_search s WHERE s.rowid = d.doc)"},
+		{areaSearch, "clients whose document number has no search document",
+			`SELECT count(*) FROM contact_doc d JOIN contact c ON c.id = d.contact_id
+			WHERE c.cl % 2 = 1 AND NOT EXISTS (SELECT 1 FROM contact_search s WHERE s.rowid = d.doc)`},
 		{areaFigures, "clients without their figures",
 			"SELECT count(*) FROM contact c WHERE c.cl % 2 = 1 AND NOT EXISTS (SELECT 1 FROM contact_stats f WHERE f.contact_id = c.id)"},
 	}

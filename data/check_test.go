@@ -17,7 +17,21 @@ func checkStore(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.LoadDemo(context.Background(), 7, 200); err != nil {
+	ctx := context.Background()
+	if err := s.LoadDemo(ctx, 7, 200); err != nil {
+		t.Fatal(err)
+	}
+	// A healthy book has deleted clients, and one deleted and restored.
+	list, err := s.ListContacts(ctx, ListQuery{Limit: 3})
+	if err != nil || len(list) != 3 {
+		t.Fatal(list, err)
+	}
+	for _, c := range list {
+		if err := s.DeleteContact(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RestoreContact(ctx, list[2].ID); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -48,6 +62,8 @@ func TestCheck(t *testing.T) {
 		{"healthy", "", false, "", true},
 		{"healthy, quick", "", true, "", true},
 		{"client missing from search", "DELETE FROM contact_doc WHERE rowid IN (SELECT rowid FROM contact_doc LIMIT 3)", true, areaSearch, true},
+		{"deleted client still found", `INSERT INTO contact_search(rowid, name, other, digits)
+			SELECT d.doc, 'ghost', '', '' FROM contact_doc d JOIN contact c ON c.id = d.contact_id WHERE c.cl % 2 = 0 LIMIT 1`, true, areaSearch, true},
 		{"search document of nobody", "INSERT INTO contact_search(rowid, name, other, digits) VALUES (987654321, 'ghost', '', '')", true, areaSearch, true},
 		{"figures drifted", "UPDATE contact_stats SET visits = visits + 5 WHERE contact_id IN (SELECT contact_id FROM contact_stats LIMIT 2)", false, areaFigures, true},
 		{"figures missing", "DELETE FROM contact_stats WHERE contact_id IN (SELECT contact_id FROM contact_stats LIMIT 2)", true, areaFigures, true},
