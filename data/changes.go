@@ -422,6 +422,40 @@ func (t *txn) record(op Op) error {
 // put creates the row or changes the given fields of it, recording one
 // operation with just the fields whose values differ. It reports whether
 // anything was written.
+// fieldGroups are fields that only make sense together: a date's year,
+// month and day. An edit of one records all of its group with one stamp, so
+// that two computers changing a date at once give one of their two dates
+// after sync, never the month of one and the day of the other (Feb 31).
+var fieldGroups = map[string][][]string{
+	"contact":        {{"bday_year", "bday_month", "bday_day"}},
+	"important_date": {{"year", "month", "day"}},
+}
+
+// withGroups adds to changed the rest of the group of each field it holds,
+// with its value after the write: from f when f sets it, else as it is.
+func withGroups(table string, changed, f, cur fields) {
+	for _, g := range fieldGroups[table] {
+		touched := false
+		for _, c := range g {
+			_, ok := changed[c]
+			touched = touched || ok
+		}
+		if !touched {
+			continue
+		}
+		for _, c := range g {
+			if _, ok := changed[c]; ok {
+				continue
+			}
+			if v, ok := f[c]; ok {
+				changed[c] = v
+			} else {
+				changed[c] = cur[c]
+			}
+		}
+	}
+}
+
 func (t *txn) put(table, id string, f fields) (bool, error) {
 	ts := syncedTables[table]
 	f, err := ts.normalise(f)
@@ -429,6 +463,14 @@ func (t *txn) put(table, id string, f fields) (bool, error) {
 		return false, err
 	}
 	read := keys(f)
+	for _, g := range fieldGroups[table] {
+		for _, c := range g {
+			if _, ok := f[c]; ok {
+				read = append(read, g...)
+				break
+			}
+		}
+	}
 	if _, ok := ts.cols["contact_id"]; ok && f["contact_id"] == nil {
 		read = append(read, "contact_id")
 	}
@@ -447,6 +489,7 @@ func (t *txn) put(table, id string, f fields) (bool, error) {
 			changed[c] = v
 		}
 	}
+	withGroups(table, changed, f, cur)
 	if cl == 0 { // a placeholder that sync made: this write brings it to life
 		cl = 1
 	} else if len(changed) == 0 {

@@ -1445,3 +1445,52 @@ func TestApplyRemoteRejectsInvalid(t *testing.T) {
 		t.Errorf("the valid op alone: %d changed, %v", n, err)
 	}
 }
+
+// TestConcurrentDateEditsStayDates: two computers change one birthday at
+// once, one its day and the other its month. After sync both hold one of the
+// two dates, the same one, never a mix of them (Feb 31).
+func TestConcurrentDateEditsStayDates(t *testing.T) {
+	ctx := context.Background()
+	a, b := openTest(t), openTest(t)
+	c := &Contact{Given: "Anna", Birthday: Date{Year: 1990, Month: 3, Day: 10}}
+	if err := a.SaveContact(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var seqA, seqB int64
+	syncAll(t, a, b, &seqA)
+	onA, err := a.Contact(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB, err := b.Contact(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onA.Birthday.Day = 31  // March 31
+	onB.Birthday.Month = 2 // February 10
+	if err := a.SaveContact(ctx, onA); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SaveContact(ctx, onB); err != nil {
+		t.Fatal(err)
+	}
+	syncAll(t, a, b, &seqA)
+	syncAll(t, b, a, &seqB)
+	var got []Date
+	for _, s := range []*Store{a, b} {
+		x, err := s.Contact(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, x.Birthday)
+		if err := s.SaveContact(ctx, x); err != nil {
+			t.Errorf("the merged contact can no longer be saved: %v", err)
+		}
+	}
+	if got[0] != got[1] {
+		t.Fatalf("the computers disagree: %v and %v", got[0], got[1])
+	}
+	if want := []Date{{Year: 1990, Month: 3, Day: 31}, {Year: 1990, Month: 2, Day: 10}}; got[0] != want[0] && got[0] != want[1] {
+		t.Fatalf("merged birthday %v, want %v or %v", got[0], want[0], want[1])
+	}
+}
