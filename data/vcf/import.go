@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"rapport/data"
 )
@@ -180,15 +182,59 @@ func read(b []byte) (cards []Card, ds []decoded, warnings []Warning, err error) 
 		}
 	}()
 	f := parse(b)
-	ds = make([]decoded, len(f.cards))
-	for i := range f.cards {
-		ds[i] = decodeCard(&f.cards[i])
-		// Only the line is needed from here on; the properties of 100k
-		// cards would stay in memory through the whole import.
-		f.cards[i].Props = nil
+	ds, err = decodeAll(f.cards)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	return f.cards, ds, f.warnings, nil
 }
+
+// decodeAll maps every card, the cards of a large file on every core: each
+// card's mapping (charsets, dates, photos) stands alone. Once mapped, a card
+// keeps only its line; the properties of 100k cards would otherwise stay in
+// memory through the whole import.
+func decodeAll(cards []Card) ([]decoded, error) {
+	ds := make([]decoded, len(cards))
+	decodeRange := func(from, to int) {
+		for i := from; i < to; i++ {
+			ds[i] = decodeCard(&cards[i])
+			cards[i].Props = nil
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8, len(cards)/parallelDecodeFrom)
+	if workers < 2 {
+		decodeRange(0, len(cards))
+		return ds, nil
+	}
+	var wg sync.WaitGroup
+	panics := make(chan any, workers)
+	per := (len(cards) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		from, to := w*per, min((w+1)*per, len(cards))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A panic in a goroutine would take the program down: it is
+			// handed back as the file's error, as read does with its own.
+			defer func() {
+				if p := recover(); p != nil {
+					panics <- p
+				}
+			}()
+			decodeRange(from, to)
+		}()
+	}
+	wg.Wait()
+	close(panics)
+	if p, ok := <-panics; ok {
+		return nil, fmt.Errorf("vcf: the file could not be read (internal error: %v)", p)
+	}
+	return ds, nil
+}
+
+// parallelDecodeFrom is how many cards each extra core must have to be worth
+// starting.
+var parallelDecodeFrom = 500
 
 // Decode reads every card of a vCard file into Rapport's model without a
 // store, for previews and tests. Warnings have no file name.
