@@ -340,8 +340,7 @@ func (m *MainWindow) appointmentForm(contactID, name string, day data.Date, edit
 	}
 	d := dialog.NewCustomWithoutButtons(heading, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, widget.NewForm(items...)), m.win)
-	d.Resize(fyne.NewSize(540, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 540)
 	if picker != nil {
 		m.win.Canvas().Focus(picker.entry)
 	} else {

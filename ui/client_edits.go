@@ -51,8 +51,7 @@ func (m *MainWindow) editDialog(title string, items []*widget.FormItem, focus fy
 	ok.Importance = widget.HighImportance
 	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, widget.NewForm(items...)), m.win)
-	d.Resize(fyne.NewSize(520, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 520)
 	if focus != nil {
 		m.win.Canvas().Focus(focus)
 	}

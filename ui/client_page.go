@@ -56,6 +56,7 @@ type ClientPage struct {
 	status   *widget.Label
 	noEvents fyne.CanvasObject
 	body     fyne.CanvasObject
+	root     fyne.CanvasObject // what content built, while the page is in the window
 	gen      int
 }
 
@@ -586,18 +587,14 @@ func figureTile(caption, value string) fyne.CanvasObject {
 	v.Truncation = fyne.TextTruncateEllipsis
 	c := newSecondaryText(fyne.TextAlignLeading)
 	setSecondaryText(c, caption)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	bg.CornerRadius = theme.InputRadiusSize()
+	bg := newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize())
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c, v))
 }
 
 // tagChip is a tag in a rounded box.
 func tagChip(tag string) fyne.CanvasObject {
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	bg.CornerRadius = 10
-	t := canvas.NewText(tag, theme.Color(theme.ColorNameForeground))
-	t.TextSize = theme.CaptionTextSize() + 1
-	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), t))
+	t := widget.NewRichText(&widget.TextSegment{Text: tag, Style: widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText}})
+	return container.NewStack(newThemedBox(theme.ColorNameSelection, 10), container.New(layout.NewCustomPaddedLayout(-4, -4, 2, 2), t))
 }
 
 // clientAvatar is the client's photo, or their initials in a circle.
@@ -610,11 +607,9 @@ func clientAvatar(c *data.Contact, size float32) fyne.CanvasObject {
 			return i
 		}
 	}
-	circle := canvas.NewCircle(theme.Color(theme.ColorNamePrimary))
-	initials := canvas.NewText(initialsOf(c.DisplayName), theme.Color(theme.ColorNameForegroundOnPrimary))
-	initials.TextSize = size / 2.6
-	initials.TextStyle.Bold = true
-	return container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(circle, container.NewCenter(initials)))
+	initials := widget.NewRichText(&widget.TextSegment{Text: initialsOf(c.DisplayName), Style: widget.RichTextStyle{
+		Inline: true, SizeName: theme.SizeNameHeadingText, ColorName: theme.ColorNameForegroundOnPrimary, TextStyle: fyne.TextStyle{Bold: true}}})
+	return container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(newThemedBox(theme.ColorNamePrimary, -1), container.NewCenter(initials)))
 }
 
 func initialsOf(name string) string {

@@ -94,9 +94,8 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 	cancel := widget.NewButton("Cancel  (Esc)", m.closeDialog)
 	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, container.NewVBox(top...))
 	d.dialog = dialog.NewCustomWithoutButtons(title, content, m.win)
-	d.dialog.Resize(fyne.NewSize(640, 0))
 	d.setKind(kind)
-	m.showDialog(d.dialog)
+	m.showDialogWidth(d.dialog, 640)
 	d.shown = true
 	if kind == "purchase" && d.picker == nil {
 		m.win.Canvas().Focus(d.amount)
@@ -132,7 +131,7 @@ func (d *logVisitDialog) setKind(kind string) {
 	} else if d.shown && d.contactID != "" {
 		d.m.win.Canvas().Focus(d.note)
 	}
-	d.dialog.Resize(d.dialog.MinSize().Max(fyne.NewSize(640, 0)))
+	d.m.fitDialog()
 }
 
 // interaction is what the dialog holds, checked before it goes to the store.

@@ -77,15 +77,16 @@ type MainWindow struct {
 	cancel context.CancelFunc
 	staff  string
 
-	screens  map[string]screen
-	built    map[string]fyne.CanvasObject
-	nav      map[string]*widget.Button
-	body     *fyne.Container
-	current  string
-	client   *ClientPage // the client shown, when one is
-	banner   *fyne.Container
-	bannerAt int // bumped per banner so an old timer does not hide a new one
-	dialog   dialog.Dialog
+	screens     map[string]screen
+	built       map[string]fyne.CanvasObject
+	nav         map[string]*widget.Button
+	body        *fyne.Container
+	current     string
+	client      *ClientPage // the client shown, when one is
+	banner      *fyne.Container
+	bannerAt    int // bumped per banner so an old timer does not hide a new one
+	dialog      dialog.Dialog
+	dialogWidth float32
 
 	tray       *fyne.Menu
 	trayCount  *fyne.MenuItem
@@ -202,7 +203,7 @@ func (m *MainWindow) navRail() fyne.CanvasObject {
 	logVisit := widget.NewButtonWithIcon("Log a visit", theme.ContentAddIcon(), m.logVisitAnywhere)
 	logVisit.Importance = widget.HighImportance
 	items = append(items, layout.NewSpacer(), logVisit)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	bg := newThemedBox(theme.ColorNameHeaderBackground, 0)
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(items...)))
 }
 
@@ -229,9 +230,45 @@ func (m *MainWindow) show(name string) {
 		o = s.content()
 		m.built[name] = o
 	}
-	m.body.Objects = []fyne.CanvasObject{o}
-	m.body.Refresh()
+	m.showInBody(o)
 	s.Load()
+}
+
+// showInBody shows o and hides the other screens. Built screens stay in the
+// window, hidden, rather than being taken out: Fyne repaints only what the
+// window holds when the theme changes, and a screen taken out would come
+// back in the old colours.
+func (m *MainWindow) showInBody(o fyne.CanvasObject) {
+	var keep []fyne.CanvasObject
+	for _, b := range m.built {
+		keep = append(keep, b)
+	}
+	if m.client != nil && m.client.root != nil {
+		keep = append(keep, m.client.root)
+	}
+	objects := m.body.Objects[:0]
+	for _, existing := range m.body.Objects {
+		for _, k := range keep {
+			if existing == k {
+				objects = append(objects, existing)
+				break
+			}
+		}
+	}
+	m.body.Objects = objects
+	found := false
+	for _, b := range m.body.Objects {
+		if b == o {
+			found = true
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	if !found {
+		m.body.Add(o)
+	}
+	m.body.Refresh()
 }
 
 // openClient shows a client's page in place of the current screen; Back
@@ -240,8 +277,8 @@ func (m *MainWindow) openClient(id string) {
 	from := m.current
 	p := NewClientPage(m, id, func() { m.show(from) })
 	m.client = p
-	m.body.Objects = []fyne.CanvasObject{p.content()}
-	m.body.Refresh()
+	p.root = p.content()
+	m.showInBody(p.root)
 	p.Load()
 }
 
@@ -301,12 +338,28 @@ func (m *MainWindow) addShortcuts() {
 func (m *MainWindow) showDialog(d dialog.Dialog) {
 	m.closeDialog()
 	m.dialog = d
+	m.dialogWidth = 0
 	d.SetOnClosed(func() {
 		if m.dialog == d {
 			m.dialog = nil
 		}
 	})
 	d.Show()
+}
+
+// showDialogWidth opens d at width, as tall as its content.
+func (m *MainWindow) showDialogWidth(d dialog.Dialog, width float32) {
+	m.showDialog(d)
+	m.dialogWidth = width
+	m.fitDialog()
+}
+
+// fitDialog sizes the open dialog to its content again, after part of it
+// was shown or hidden (a list of matches, the amount of a purchase).
+func (m *MainWindow) fitDialog() {
+	if m.dialog != nil {
+		m.dialog.Resize(m.dialog.MinSize().Max(fyne.NewSize(m.dialogWidth, 0)))
+	}
 }
 
 func (m *MainWindow) closeDialog() {
@@ -359,8 +412,7 @@ func (m *MainWindow) notify(text, actionLabel string, action func()) {
 	}
 	close := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { m.hideBanner(at) })
 	close.Importance = widget.LowImportance
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	bg.CornerRadius = theme.InputRadiusSize()
+	bg := newThemedBox(theme.ColorNameSelection, theme.InputRadiusSize())
 	m.banner.Objects = []fyne.CanvasObject{container.NewPadded(container.NewStack(bg,
 		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, close), label)))}
 	m.banner.Show()

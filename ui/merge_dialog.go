@@ -40,8 +40,7 @@ func (p *ClientPage) showMerge() {
 	picker.entry.SetText(p.contact.DisplayName) // duplicates usually share the name
 	d := dialog.NewCustomWithoutButtons("Merge a duplicate of "+p.contact.DisplayName, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil, picker.box), m.win)
-	d.Resize(fyne.NewSize(560, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 560)
 	m.win.Canvas().Focus(picker.entry)
 }
 
@@ -78,8 +77,7 @@ func (p *ClientPage) compareForMerge(otherID string) {
 		d := dialog.NewCustomWithoutButtons("Which record is kept?", container.NewBorder(note,
 			container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil,
 			container.NewGridWithColumns(2, columns...)), m.win)
-		d.Resize(fyne.NewSize(820, 0))
-		m.showDialog(d)
+		m.showDialogWidth(d, 820)
 	})
 }
 

@@ -229,7 +229,6 @@ func (m *MainWindow) showTaskForm(contactID, name string) {
 	}
 	d = dialog.NewCustomWithoutButtons(heading, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, form), m.win)
-	d.Resize(fyne.NewSize(520, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 520)
 	m.win.Canvas().Focus(title)
 }

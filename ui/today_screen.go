@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -296,7 +295,7 @@ type todayCard struct {
 	log     *widget.Button
 	done    *widget.Button
 	snooze  *widget.Button
-	bg      *canvas.Rectangle
+	bg      *themedBox
 }
 
 func newTodayCard(s *TodayScreen) fyne.CanvasObject {
@@ -322,8 +321,7 @@ func newTodayCard(s *TodayScreen) fyne.CanvasObject {
 	for _, b := range []*widget.Button{c.open, c.log, c.done, c.snooze} {
 		b.Importance = widget.LowImportance
 	}
-	c.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	c.bg.CornerRadius = theme.InputRadiusSize()
+	c.bg = newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize())
 	// The actions sit beside the title so the context line below has the
 	// whole width of the card: it is the line staff read.
 	actions := container.NewHBox(c.log, c.done, c.snooze, c.open)
