@@ -57,6 +57,11 @@ func (s *ReportsScreen) content() fyne.CanvasObject {
 func (s *ReportsScreen) Load() {
 	s.gen++
 	gen := s.gen
+	if s.totals.Text == "" {
+		// Adding up a year of a big shop's timeline takes a few seconds;
+		// later loads keep the last charts up meanwhile.
+		s.totals.SetText("Adding up the last 12 months…")
+	}
 	today := s.m.todayDate()
 	from := data.DayOf(time.Date(today.Year, today.Month-reportMonths+1, 1, 0, 0, 0, 0, time.UTC))
 	load(s.m.run, func() ([]data.MonthFigures, error) { return s.m.store.MonthlyFigures(s.m.ctx, from, today) },
