@@ -125,16 +125,18 @@ func (s *AgendaScreen) Load() {
 		if err != nil {
 			return result{}, err
 		}
+		var missing []string
 		for _, a := range appts {
-			if _, ok := known[a.ContactID]; ok || a.ContactID == "" {
-				continue
+			if _, ok := known[a.ContactID]; !ok && a.ContactID != "" {
+				missing = append(missing, a.ContactID)
 			}
-			c, err := s.m.store.Contact(s.m.ctx, a.ContactID)
-			if err != nil {
-				known[a.ContactID] = "(a deleted client)"
-				continue
-			}
-			known[a.ContactID] = c.DisplayName
+		}
+		names, err := s.m.store.DisplayNames(s.m.ctx, missing)
+		if err != nil {
+			return result{}, err
+		}
+		for id, n := range names {
+			known[id] = n
 		}
 		return result{appts, known}, nil
 	}, func(r result, err error) {
@@ -167,7 +169,11 @@ func (s *AgendaScreen) show(appts []data.Appointment, from, to time.Time) {
 			s.rows = append(s.rows, agendaRow{heading: h})
 		}
 		for _, a := range day {
-			s.rows = append(s.rows, agendaRow{appt: a, name: s.names[a.ContactID]})
+			name, ok := s.names[a.ContactID]
+			if !ok {
+				name = "(no client)"
+			}
+			s.rows = append(s.rows, agendaRow{appt: a, name: name})
 		}
 	}
 	if s.span.Selected == agendaDay && len(appts) == 0 {

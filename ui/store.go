@@ -57,7 +57,7 @@ type AgendaSource interface {
 	Appointments(ctx context.Context, from, to time.Time) ([]data.Appointment, error)
 	AddAppointment(ctx context.Context, a *data.Appointment) error
 	SetAppointmentStatus(ctx context.Context, id, status string) error
-	Contact(ctx context.Context, id string) (*data.Contact, error)
+	DisplayNames(ctx context.Context, ids []string) (map[string]string, error)
 	Search(ctx context.Context, query string, limit int) ([]data.ContactSummary, error)
 }
 

@@ -52,6 +52,10 @@ type TodayScreen struct {
 	welcome fyne.CanvasObject
 	rows    []todayRow
 	gen     int
+
+	headings      map[int]bool // rows whose height was set to a heading's
+	headingHeight float32
+	cardHeight    float32
 }
 
 // NewTodayScreen builds the screen; Load fills it.
@@ -145,7 +149,7 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		byKind[it.Kind] = append(byKind[it.Kind], it)
 		shown++
 	}
-	s.rows = s.rows[:0]
+	var rows []todayRow
 	for _, sec := range todaySections {
 		var group []data.TodayItem
 		for _, k := range sec.kinds {
@@ -154,9 +158,9 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		if len(group) == 0 {
 			continue
 		}
-		s.rows = append(s.rows, todayRow{heading: fmt.Sprintf("%s (%d)", sec.heading, len(group))})
+		rows = append(rows, todayRow{heading: fmt.Sprintf("%s (%d)", sec.heading, len(group))})
 		for _, it := range group {
-			s.rows = append(s.rows, todayRow{item: it})
+			rows = append(rows, todayRow{item: it})
 		}
 	}
 	switch shown {
@@ -174,12 +178,32 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		s.list.Hide()
 		s.empty.Show()
 	}
-	headingHeight := widget.NewLabel("X").MinSize().Height + theme.Padding()*2
-	for i, r := range s.rows {
+	s.setRows(rows)
+}
+
+// setRows gives the headings their lower height and the cards theirs. Each
+// SetItemHeight refreshes the list, so the heights are set while the list
+// is empty, where that costs nothing, and the rows put in after.
+func (s *TodayScreen) setRows(rows []todayRow) {
+	s.rows = nil
+	if s.headingHeight == 0 {
+		s.headingHeight = widget.NewLabel("X").MinSize().Height + theme.Padding()*2
+		s.cardHeight = newTodayCard(s).MinSize().Height
+	}
+	headings := map[int]bool{}
+	for i, r := range rows {
 		if r.heading != "" {
-			s.list.SetItemHeight(i, headingHeight)
+			headings[i] = true
+			s.list.SetItemHeight(i, s.headingHeight)
 		}
 	}
+	for i := range s.headings {
+		if !headings[i] {
+			s.list.SetItemHeight(i, s.cardHeight)
+		}
+	}
+	s.headings = headings
+	s.rows = rows
 	s.list.Refresh()
 }
 
