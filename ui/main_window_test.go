@@ -674,3 +674,55 @@ func TestMergeDuplicates(t *testing.T) {
 		t.Errorf("%d clients after merging, want 3", n)
 	}
 }
+
+func TestWindowKeysAndSize(t *testing.T) {
+	shop := newTestShop(t)
+	m, w := newTestWindow(t, shop)
+
+	t.Run("EscapeWithNothingFocused", func(t *testing.T) {
+		m.askRestore(data.ContactSummary{ID: shop.chidi, DisplayName: "Chidi Okafor"})
+		w.Canvas().Unfocus()
+		w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if m.dialog != nil || len(w.Canvas().Overlays().List()) != 0 {
+			t.Errorf("Escape left the dialog open")
+		}
+	})
+
+	t.Run("ShortcutsOpenTheirDialogs", func(t *testing.T) {
+		for _, tc := range []struct {
+			key   fyne.KeyName
+			title string
+		}{{fyne.KeyN, "New client"}, {fyne.KeyL, "Log a visit"}} {
+			m.closeDialog()
+			var sc fyne.Shortcut
+			for _, it := range m.mainMenu().Items[0].Items {
+				if cs, ok := it.Shortcut.(interface{ Key() fyne.KeyName }); ok && cs.Key() == tc.key {
+					sc = it.Shortcut
+				}
+			}
+			if sc == nil {
+				t.Fatalf("no menu shortcut on %s", tc.key)
+			}
+			w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(sc)
+			if !contains(dialogTexts(w), tc.title) {
+				t.Errorf("%s opened %q, want %q", sc.ShortcutName(), dialogTexts(w), tc.title)
+			}
+		}
+		m.closeDialog()
+	})
+
+	t.Run("RemembersTheSize", func(t *testing.T) {
+		first := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
+		first.Window().Resize(fyne.NewSize(900, 650))
+		first.Window().Close()
+		prefs := m.app.Preferences()
+		if wd, ht := prefs.Float(prefWindowWidth), prefs.Float(prefWindowHeight); wd != 900 || ht != 650 {
+			t.Errorf("saved size %vx%v, want 900x650", wd, ht)
+		}
+		again := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
+		defer again.Window().Close()
+		if got := again.Window().Canvas().Size(); got.Width != 900 || got.Height != 650 {
+			t.Errorf("a new window opens at %v, want 900x650", got)
+		}
+	})
+}
