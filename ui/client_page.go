@@ -57,6 +57,7 @@ type ClientPage struct {
 	noEvents fyne.CanvasObject
 	body     fyne.CanvasObject
 	root     fyne.CanvasObject // what content built, while the page is in the window
+	page     *fyne.Container
 	gen      int
 }
 
@@ -123,8 +124,9 @@ func (p *ClientPage) content() fyne.CanvasObject {
 	split.Offset = 0.42
 	p.body = split
 	p.body.Hide()
-	return container.NewBorder(container.NewVBox(header, container.NewHBox(actions), widget.NewSeparator()), nil, nil, nil,
+	p.page = container.NewBorder(container.NewVBox(header, container.NewHBox(actions), widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(container.NewCenter(p.status), p.body))
+	return p.page
 }
 
 // Load reads the client and everything about them.
@@ -242,6 +244,8 @@ func (p *ClientPage) show(d clientDetails) {
 	p.timeline.ScrollToTop()
 	p.status.Hide()
 	p.body.Show()
+	// The photo and tags change the header's height: lay the page out again.
+	p.page.Refresh()
 }
 
 func (p *ClientPage) contactSection(c *data.Contact) fyne.CanvasObject {
@@ -288,7 +292,7 @@ func (p *ClientPage) preferenceSection(prefs []data.Preference) fyne.CanvasObjec
 			smallButton("", theme.DocumentCreateIcon(), func() { p.showPreferenceForm(pr) }),
 			smallButton("", theme.DeleteIcon(), func() { p.deletePreference(pr) }))
 		if pr.Stale(today) {
-			note = "check: " + note + ", over a year ago"
+			note = "confirmed " + pr.Confirmed.Time().Format("Jan 2006") + ": ask again"
 			confirm := smallButton("Still right", theme.ConfirmIcon(), func() { p.confirmPreference(pr) })
 			confirm.Importance = widget.WarningImportance
 			buttons.Objects = append([]fyne.CanvasObject{confirm}, buttons.Objects...)

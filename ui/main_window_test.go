@@ -265,7 +265,7 @@ func TestLogVisit(t *testing.T) {
 	shop := newTestShop(t)
 	m, w := newTestWindow(t, shop)
 	m.openClient(shop.anna)
-	requireShown(t, w, "Anna Berg", "dress: 38", "over a year ago", "Still right", "wool", "Visits", "first fitting")
+	requireShown(t, w, "Anna Berg", "dress: 38", "confirmed Jan 2024: ask again", "Still right", "wool", "Visits", "first fitting")
 
 	// Ctrl+L on the client's page: the note has the cursor, Enter saves.
 	m.logVisitAnywhere()
@@ -516,7 +516,7 @@ func TestClientDetails(t *testing.T) {
 			t.Fatal("no Still right button beside the old size")
 		}
 		test.Tap(still)
-		if contains(textsOf(w.Content()), "over a year ago") {
+		if contains(textsOf(w.Content()), "ask again") {
 			t.Errorf("the size is still marked old after Still right")
 		}
 	})
