@@ -79,6 +79,12 @@ func NewClientPage(m *MainWindow, id string, back func()) *ClientPage {
 			o.(*timelineRow).show(p.details.timeline[id], p.m.now())
 		}
 	})
+	p.timeline.OnSelected = func(id widget.ListItemID) {
+		p.timeline.Unselect(id)
+		if id < len(p.details.timeline) {
+			p.showEntry(p.details.timeline[id])
+		}
+	}
 	return p
 }
 
@@ -462,6 +468,39 @@ func (p *ClientPage) onDelete() {
 		p.back()
 		p.m.notify(name+" was moved to Recently deleted.", "Undo", func() { p.m.restoreClient(id, name) })
 	})
+}
+
+// showEntry shows a timeline entry whole, its note unshortened, with a way
+// to take back an entry logged by mistake.
+func (p *ClientPage) showEntry(in data.Interaction) {
+	m := p.m
+	when := in.At.In(time.Local).Format("Monday 2 January 2006, 15:04")
+	lines := []fyne.CanvasObject{quiet(joinNonEmpty(" · ", when, in.Staff))}
+	if in.Items != "" {
+		lines = append(lines, infoLine(nil, in.Items, "items"))
+	}
+	if in.Body != "" {
+		body := widget.NewLabel(in.Body)
+		body.Wrapping = fyne.TextWrapWord
+		lines = append(lines, body)
+	}
+	del := widget.NewButtonWithIcon("Delete entry", theme.DeleteIcon(), func() {
+		act(m.run, func() error { return m.store.DeleteInteraction(m.ctx, in.ID) }, func(err error) {
+			if err != nil {
+				m.failed("The entry was not deleted", err)
+				return
+			}
+			m.closeDialog()
+			m.notify("The entry was deleted.", "", nil)
+			p.Load()
+		})
+	})
+	del.Importance = widget.DangerImportance
+	ok := widget.NewButton("Close", m.closeDialog)
+	ok.Importance = widget.HighImportance
+	d := dialog.NewCustomWithoutButtons(interactionTitle(in), container.NewBorder(nil,
+		container.NewHBox(del, layout.NewSpacer(), ok), nil, nil, container.NewVBox(lines...)), m.win)
+	m.showDialogWidth(d, 560)
 }
 
 // timelineRow is one entry of the timeline: the kind's icon, what happened

@@ -284,6 +284,22 @@ func TestLogVisit(t *testing.T) {
 	}
 	requireShown(t, w, "Visit · tried the blue dress")
 
+	t.Run("OpenAndDeleteAnEntry", func(t *testing.T) {
+		d := m.showLogVisit(shop.anna, "Anna Berg", "call")
+		test.Type(d.note, "wrong client")
+		test.Type(d.body, "a longer note that the row shortens")
+		d.onSave()
+		m.client.timeline.Select(0)
+		if !contains(dialogTexts(w), "a longer note that the row shortens") {
+			t.Fatalf("the entry dialog shows %q", dialogTexts(w))
+		}
+		test.Tap(findButton(w.Canvas().Overlays().Top(), "Delete entry"))
+		if contains(textsOf(w.Content()), "Call · wrong client") {
+			t.Errorf("the deleted entry is still on the timeline")
+		}
+		requireShown(t, w, "Visit · tried the blue dress")
+	})
+
 	t.Run("Purchase", func(t *testing.T) {
 		d := m.showLogVisit(shop.anna, "Anna Berg", "visit")
 		d.setKind("purchase")

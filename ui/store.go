@@ -40,6 +40,7 @@ type ClientRecords interface {
 	Consents(ctx context.Context, contactID string) ([]data.Consent, error)
 	ImportantDates(ctx context.Context, contactID string) ([]data.ImportantDate, error)
 	Interactions(ctx context.Context, contactID string, limit int) ([]data.Interaction, error)
+	DeleteInteraction(ctx context.Context, id string) error
 	ContactAppointments(ctx context.Context, contactID string) ([]data.Appointment, error)
 	ContactTasks(ctx context.Context, contactID string) ([]data.Task, error)
 	ClientSummary(ctx context.Context, contactID string) (data.Summary, error)
