@@ -58,6 +58,12 @@ func NewAgendaScreen(m *MainWindow) *AgendaScreen {
 				o.(*agendaItem).show(s.rows[id])
 			}
 		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.rows) && s.rows[id].heading == "" && s.rows[id].appt.ContactID != "" {
+			m.openClient(s.rows[id].appt.ContactID)
+		}
+	}
 	return s
 }
 

@@ -370,6 +370,19 @@ func TestTodayActions(t *testing.T) {
 	m, w := newTestWindow(t, shop)
 	requireShown(t, w, "Call about the hem, overdue since Wed 11 Mar", "dress 38")
 
+	t.Run("ClickOpensTheClient", func(t *testing.T) {
+		for i, r := range m.today.rows {
+			if r.item.Kind == "birthday" {
+				m.today.list.Select(i)
+				break
+			}
+		}
+		if m.client == nil || m.client.id != shop.anna {
+			t.Fatalf("a click on Anna's card did not open her page")
+		}
+		m.show(screenToday)
+	})
+
 	t.Run("SnoozeTask", func(t *testing.T) {
 		m.today.onSnooze(findTodayItem(t, m, "task"))
 		if contains(shownTexts(w), "Call about the hem") {

@@ -45,6 +45,12 @@ func NewTasksScreen(m *MainWindow) *TasksScreen {
 				o.(*taskRow).show(s.tasks[id])
 			}
 		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.tasks) && s.tasks[id].ContactID != "" {
+			m.openClient(s.tasks[id].ContactID)
+		}
+	}
 	return s
 }
 

@@ -62,6 +62,12 @@ type TodayScreen struct {
 func NewTodayScreen(m *MainWindow) *TodayScreen {
 	s := &TodayScreen{m: m}
 	s.list = widget.NewList(func() int { return len(s.rows) }, func() fyne.CanvasObject { return newTodayCard(s) }, s.updateRow)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.rows) && s.rows[id].item.ContactID != "" {
+			m.openClient(s.rows[id].item.ContactID) // a click on the card, beside its buttons
+		}
+	}
 	s.title = widget.NewLabel("Today")
 	s.title.SizeName = theme.SizeNameHeadingText
 	s.title.TextStyle.Bold = true
