@@ -8,6 +8,8 @@
 #   make fuzz     run every fuzz target for FUZZTIME each (default 30s), then
 #                 the crash tests for CRASH_ITERATIONS kills each (default 200)
 #   make package  build a distributable package into dist/ with the fyne tool
+#   make screenshots  open the app under Xvfb on a demo shop and save a picture
+#                 of each screen into bin/screenshots (fails on a blank one)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -49,7 +51,7 @@ APP_ICON := $(call toml_value,Icon)
 
 LDFLAGS := -X main.appID=$(APP_ID) -X main.appVersion=$(APP_VERSION)
 
-.PHONY: deps build run test bench fuzz package clean
+.PHONY: deps build run test bench fuzz package screenshots clean
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -133,6 +135,9 @@ package: deps $(FYNE)
 	for f in "$(APP_NAME)".tar.xz "$(APP_NAME)".exe "$(APP_NAME)".app; do \
 		if [ -e "$$f" ]; then rm -rf "dist/$$f"; mv "$$f" dist/; echo "wrote dist/$$f"; fi; \
 	done
+
+screenshots: build
+	.ci/screenshots bin/screenshots
 
 clean:
 	rm -rf bin dist
