@@ -30,6 +30,9 @@ type Options struct {
 	// Zone is this computer's IANA time zone ("Europe/Berlin"), the zone
 	// appointments are booked in; "" means UTC.
 	Zone string
+	// PreparePhoto checks and shrinks a picture chosen for a client; nil
+	// hides the choice of a photo.
+	PreparePhoto func([]byte) ([]byte, error)
 	// Importer brings vCard and iCalendar files in; nil hides the import.
 	Importer FileImporter
 	// Now is the clock for "today"; nil means time.Now.

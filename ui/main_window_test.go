@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"path/filepath"
 	"testing"
 	"time"
@@ -754,4 +757,41 @@ func TestWindowKeysAndSize(t *testing.T) {
 			t.Errorf("a new window opens at %v, want 900x650", got)
 		}
 	})
+}
+
+func TestClientPhoto(t *testing.T) {
+	shop := newTestShop(t)
+	a := test.NewTempApp(t)
+	var prepared int
+	m := NewMainWindow(a, shop.store, Options{Now: func() time.Time { return testNow }, run: func(f func()) { f() },
+		PreparePhoto: func(b []byte) ([]byte, error) { prepared++; return b, nil }})
+	w := m.Window()
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+
+	var pic bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := shop.store.Contact(context.Background(), shop.chidi)
+	f := m.showClientForm(c)
+	if !contains(dialogTexts(w), "Choose picture…") {
+		t.Fatalf("the form offers no photo: %q", dialogTexts(w))
+	}
+	f.onPhoto(pic.Bytes(), nil)
+	f.onSave()
+	got, _ := shop.store.Contact(context.Background(), shop.chidi)
+	if !bytes.Equal(got.Photo, pic.Bytes()) {
+		t.Errorf("photo saved: %d bytes, want %d", len(got.Photo), pic.Len())
+	}
+
+	f = m.showClientForm(got)
+	f.onPhoto(nil, fmt.Errorf("vcf: not a JPEG, PNG or GIF picture"))
+	if !contains(dialogTexts(w), "The picture was not used: not a JPEG, PNG or GIF picture.") {
+		t.Errorf("dialogs show %q", dialogTexts(w))
+	}
 }

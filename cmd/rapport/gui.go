@@ -10,6 +10,7 @@ import (
 
 	"rapport/assets"
 	"rapport/data"
+	"rapport/data/vcf"
 	"rapport/ui"
 )
 
@@ -32,10 +33,11 @@ func (c *cli) runGUI() error {
 		}
 	}
 	m := ui.NewMainWindow(a, c.store, ui.Options{
-		Currency: defaultCurrency(c.store.Region),
-		Zone:     localZone(),
-		Feed:     c.feed,
-		Importer: guiImporter{c},
+		Currency:     defaultCurrency(c.store.Region),
+		Zone:         localZone(),
+		Feed:         c.feed,
+		Importer:     guiImporter{c},
+		PreparePhoto: vcf.PreparePhoto,
 	})
 	m.Window().ShowAndRun()
 	return nil
