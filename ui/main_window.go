@@ -33,6 +33,8 @@ type Options struct {
 	// PreparePhoto checks and shrinks a picture chosen for a client; nil
 	// hides the choice of a photo.
 	PreparePhoto func([]byte) ([]byte, error)
+	// Exporter writes clients and the calendar out; nil hides the export.
+	Exporter FileExporter
 	// Importer brings vCard and iCalendar files in; nil hides the import.
 	Importer FileImporter
 	// Now is the clock for "today"; nil means time.Now.
@@ -308,6 +310,12 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 		importItem := fyne.NewMenuItem("Import contacts or calendar…", m.showImport)
 		importItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 		items = append(items, importItem)
+	}
+	if m.opts.Exporter != nil {
+		items = append(items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Export clients as vCard…", func() { m.showExportContacts(false) }),
+			fyne.NewMenuItem("Export clients as vCard 3.0 (older address books)…", func() { m.showExportContacts(true) }),
+			fyne.NewMenuItem("Export calendar (.ics)…", m.showExportCalendar))
 	}
 	var goItems []*fyne.MenuItem
 	for i, s := range screenOrder {

@@ -795,3 +795,40 @@ func TestClientPhoto(t *testing.T) {
 		t.Errorf("dialogs show %q", dialogTexts(w))
 	}
 }
+
+// fakeExporter records where it was asked to write.
+type fakeExporter struct{ paths []string }
+
+func (f *fakeExporter) ExportContacts(_ context.Context, path string, v3 bool) (int, error) {
+	f.paths = append(f.paths, fmt.Sprint(path, " v3=", v3))
+	return 3, nil
+}
+
+func (f *fakeExporter) ExportCalendar(_ context.Context, path string) (string, error) {
+	f.paths = append(f.paths, path)
+	return "2 dates, 0 appointments and 1 tasks", nil
+}
+
+func TestExport(t *testing.T) {
+	shop := newTestShop(t)
+	a := test.NewTempApp(t)
+	exp := &fakeExporter{}
+	m := NewMainWindow(a, shop.store, Options{Exporter: exp, Now: func() time.Time { return testNow }, run: func(f func()) { f() }})
+	w := m.Window()
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+	var menu []string
+	for _, it := range m.mainMenu().Items[0].Items {
+		menu = append(menu, it.Label)
+	}
+	if !contains(menu, "Export clients as vCard…") || !contains(menu, "Export calendar (.ics)…") {
+		t.Errorf("the menu holds %q", menu)
+	}
+	m.exportContactsTo("/backup/clients.vcf", false)
+	requireShown(t, w, "3 clients exported to /backup/clients.vcf.")
+	m.exportCalendarTo("/backup/rapport.ics")
+	requireShown(t, w, "Exported 2 dates, 0 appointments and 1 tasks to rapport.ics.")
+	if fmt.Sprint(exp.paths) != "[/backup/clients.vcf v3=false /backup/rapport.ics]" {
+		t.Errorf("exports asked for: %v", exp.paths)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"rapport/assets"
 	"rapport/data"
+	"rapport/data/ics"
 	"rapport/data/vcf"
 	"rapport/ui"
 )
@@ -37,6 +38,7 @@ func (c *cli) runGUI() error {
 		Zone:         localZone(),
 		Feed:         c.feed,
 		Importer:     guiImporter{c},
+		Exporter:     guiExporter{c},
 		PreparePhoto: vcf.PreparePhoto,
 	})
 	m.Window().ShowAndRun()
@@ -73,4 +75,35 @@ func (g guiImporter) Import(ctx context.Context, paths []string, dryRun bool, pr
 		return out, fmt.Errorf("%s", r.Errors[0].Message)
 	}
 	return out, nil
+}
+
+// guiExporter writes the app's exports as export vcard -o and export ical -o do.
+type guiExporter struct{ c *cli }
+
+func (g guiExporter) ExportContacts(ctx context.Context, path string, v3 bool) (int, error) {
+	entries, err := vcf.Load(ctx, g.c.store, "", nil)
+	if err != nil {
+		return 0, err
+	}
+	version := vcf.V4
+	if v3 {
+		version = vcf.V3
+	}
+	var b bytes.Buffer
+	if err := vcf.Export(&b, entries, version); err != nil {
+		return 0, err
+	}
+	return len(entries), writeFileAtomic(path, b.Bytes())
+}
+
+func (g guiExporter) ExportCalendar(ctx context.Context, path string) (string, error) {
+	var b bytes.Buffer
+	st, err := ics.Export(ctx, &b, g.c.store, optionsAll())
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d dates, %d appointments and %d tasks", st.Dates, st.Appointments, st.Tasks), nil
 }
