@@ -88,7 +88,8 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 		}
 		top = append(top, d.picker.box)
 	}
-	top = append(top, container.NewGridWithColumns(4, kindButtons...), d.note, d.purchase, d.checkin, d.referral, d.body)
+	keys := quiet("Ctrl+1 to Ctrl+6 pick the first six kinds; Enter saves, Escape cancels.")
+	top = append(top, container.NewGridWithColumns(4, kindButtons...), d.note, d.purchase, d.checkin, d.referral, d.body, keys)
 	save := widget.NewButton("Save  (Enter)", d.onSave)
 	save.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel  (Esc)", m.closeDialog)
@@ -96,6 +97,7 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 	d.dialog = dialog.NewCustomWithoutButtons(title, content, m.win)
 	d.setKind(kind)
 	m.showDialogWidth(d.dialog, 640)
+	m.logDialog = d
 	d.shown = true
 	if kind == "purchase" && d.picker == nil {
 		m.win.Canvas().Focus(d.amount)

@@ -92,6 +92,7 @@ type MainWindow struct {
 	bannerAt    int // bumped per banner so an old timer does not hide a new one
 	dialog      dialog.Dialog
 	dialogWidth float32
+	logDialog   *logVisitDialog // the log dialog last opened
 
 	tray       *fyne.Menu
 	trayCount  *fyne.MenuItem
@@ -319,7 +320,7 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 	}
 	var goItems []*fyne.MenuItem
 	for i, s := range screenOrder {
-		it := fyne.NewMenuItem(s, func() { m.show(s) })
+		it := fyne.NewMenuItem(s, func() { m.onGoKey(i, s) })
 		it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}
 		goItems = append(goItems, it)
 	}
@@ -327,6 +328,20 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenu("Clients", items...),
 		fyne.NewMenu("Go", goItems...),
 	)
+}
+
+// onGoKey is Ctrl+1 to Ctrl+6: in the log dialog they pick the kind of
+// entry (Ctrl+2 a purchase); elsewhere they go to a screen, closing a dialog
+// left open.
+func (m *MainWindow) onGoKey(i int, screen string) {
+	if d := m.logDialog; d != nil && m.dialog == d.dialog {
+		if i < len(loggableKinds) {
+			d.setKind(loggableKinds[i])
+		}
+		return
+	}
+	m.closeDialog()
+	m.show(screen)
 }
 
 // addShortcuts registers the keyboard shortcuts on the canvas too, for

@@ -312,6 +312,15 @@ func TestLogVisit(t *testing.T) {
 		requireShown(t, w, "Purchase · 120.50 EUR · silk scarf", "120.50 EUR")
 	})
 
+	t.Run("CtrlDigitPicksTheKind", func(t *testing.T) {
+		d := m.showLogVisit(shop.anna, "Anna Berg", "visit")
+		m.onGoKey(1, screenClients)
+		if d.kind != "purchase" || m.dialog == nil || m.client == nil {
+			t.Errorf("Ctrl+2 in the log dialog: kind %q, dialog open %v, client page %v", d.kind, m.dialog != nil, m.client != nil)
+		}
+		m.closeDialog()
+	})
+
 	t.Run("CheckinNeedsARating", func(t *testing.T) {
 		d := m.showLogVisit(shop.anna, "Anna Berg", "checkin")
 		d.onSave()
