@@ -306,9 +306,16 @@ func TestLogVisit(t *testing.T) {
 	t.Run("Purchase", func(t *testing.T) {
 		d := m.showLogVisit(shop.anna, "Anna Berg", "visit")
 		d.setKind("purchase")
+		if w.Canvas().Focused() != d.amount {
+			t.Fatalf("a purchase puts the cursor in %T, want the amount", w.Canvas().Focused())
+		}
 		test.Type(d.amount, "120,5")
-		test.Type(d.note, "silk scarf")
 		d.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if m.dialog == nil || w.Canvas().Focused() != d.note {
+			t.Fatalf("Enter after the amount should go to the note")
+		}
+		test.Type(d.note, "silk scarf")
+		d.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		requireShown(t, w, "Purchase · 120.50 EUR · silk scarf", "120.50 EUR")
 	})
 
