@@ -218,7 +218,18 @@ func (f *clientForm) onSave() {
 		}
 	}
 	isNew := f.editing == nil
-	act(f.m.run, func() error { return f.m.store.SaveContact(f.m.ctx, c) }, func(err error) {
+	newBirthday := !c.Birthday.IsZero() && (isNew || f.editing.Birthday != c.Birthday)
+	lead := f.m.leadDays
+	act(f.m.run, func() error {
+		if err := f.m.store.SaveContact(f.m.ctx, c); err != nil {
+			return err
+		}
+		if newBirthday && lead != data.DefaultLeadDays {
+			// The birthday's reminder takes this computer's lead time.
+			return f.m.store.AddImportantDate(f.m.ctx, &data.ImportantDate{ContactID: c.ID, Kind: "birthday", Date: c.Birthday, Yearly: true, LeadDays: lead})
+		}
+		return nil
+	}, func(err error) {
 		if err != nil {
 			f.m.failed("The client was not saved", err)
 			return

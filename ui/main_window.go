@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,6 +82,8 @@ type MainWindow struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	staff  string
+	// leadDays is how far ahead dates added here are reminded of.
+	leadDays int
 
 	screens     map[string]screen
 	built       map[string]fyne.CanvasObject
@@ -118,7 +121,7 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &MainWindow{app: a, store: store, opts: opts, run: run, ctx: ctx, cancel: cancel,
-		screens: map[string]screen{}, built: map[string]fyne.CanvasObject{}, nav: map[string]*widget.Button{}}
+		leadDays: data.DefaultLeadDays, screens: map[string]screen{}, built: map[string]fyne.CanvasObject{}, nav: map[string]*widget.Button{}}
 	applyThemePreference(a)
 
 	m.win = a.NewWindow("Rapport")
@@ -464,12 +467,20 @@ func (m *MainWindow) failed(what string, err error) {
 }
 
 func (m *MainWindow) loadStaff() {
-	load(m.run, func() (string, error) {
-		v, _, err := m.store.LocalSetting(m.ctx, StaffSetting)
-		return v, err
-	}, func(v string, err error) {
-		if err == nil {
-			m.staff = v
+	load(m.run, func() ([2]string, error) {
+		staff, _, err := m.store.LocalSetting(m.ctx, StaffSetting)
+		if err != nil {
+			return [2]string{}, err
+		}
+		lead, _, err := m.store.LocalSetting(m.ctx, LeadDaysSetting)
+		return [2]string{staff, lead}, err
+	}, func(v [2]string, err error) {
+		if err != nil {
+			return
+		}
+		m.staff = v[0]
+		if n, err := strconv.Atoi(v[1]); err == nil && n >= 0 && n <= 366 {
+			m.leadDays = n
 		}
 	})
 }

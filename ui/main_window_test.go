@@ -505,6 +505,18 @@ func TestSettings(t *testing.T) {
 	if v, _, _ := shop.store.LocalSetting(context.Background(), StaffSetting); v != "Ines" || m.staff != "Ines" {
 		t.Errorf("staff setting %q, window %q", v, m.staff)
 	}
+	m.settings.lead.SetText("14")
+	m.settings.saveLead()
+	f := m.showClientForm(nil)
+	test.Type(f.given, "Noor")
+	test.Type(f.birthday, "1990-03-20")
+	f.onSave()
+	dates, err := shop.store.ImportantDates(context.Background(), m.client.id)
+	if err != nil || len(dates) != 1 || dates[0].LeadDays != 14 {
+		t.Errorf("the new client's birthday: %+v, %v; want a lead of 14 days", dates, err)
+	}
+	m.show(screenSettings)
+
 	m.settings.onBackupNow()
 	requireShown(t, w, "Last backup today")
 	m.settings.theme.SetSelected(themeDark)

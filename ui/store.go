@@ -110,3 +110,7 @@ type CalendarFeed interface {
 
 // StaffSetting is the local setting that names the person using this computer.
 const StaffSetting = "staff"
+
+// LeadDaysSetting is the local setting of how many days ahead a new birthday
+// or date is reminded of, when it is added in the app.
+const LeadDaysSetting = "lead days"
