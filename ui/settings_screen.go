@@ -91,8 +91,8 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 	title.TextStyle.Bold = true
 	saveStaff := widget.NewButton("Save", s.saveStaff)
 	staff := container.NewBorder(nil, nil, nil, saveStaff, s.staff)
-	lead := container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel("days ahead"), widget.NewButton("Save", s.saveLead)),
-		container.NewGridWrap(fyne.NewSize(80, s.lead.MinSize().Height), s.lead))
+	lead := container.NewHBox(container.NewGridWrap(fyne.NewSize(80, s.lead.MinSize().Height), s.lead),
+		widget.NewLabel("days ahead"), widget.NewButton("Save", s.saveLead))
 	var feedRow fyne.CanvasObject = widget.NewLabel("Not available here.")
 	if s.m.opts.Feed != nil {
 		choose := widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.chooseFeed)
