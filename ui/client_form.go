@@ -24,7 +24,7 @@ type dialogEntry struct {
 }
 
 func newDialogEntry(m *MainWindow, placeholder string) *dialogEntry {
-	e := &dialogEntry{onEscape: m.closeDialog}
+	e := &dialogEntry{onEscape: m.onEscape}
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder(placeholder)
 	return e

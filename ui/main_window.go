@@ -96,6 +96,7 @@ type MainWindow struct {
 	dialog      dialog.Dialog
 	dialogWidth float32
 	logDialog   *logVisitDialog // the log dialog last opened
+	errorShown  dialog.Dialog   // an error over the dialog, closed first by Escape
 
 	tray       *fyne.Menu
 	trayCount  *fyne.MenuItem
@@ -358,7 +359,7 @@ func (m *MainWindow) addShortcuts() {
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyEscape {
-			m.closeDialog()
+			m.onEscape()
 		}
 	})
 }
@@ -391,7 +392,24 @@ func (m *MainWindow) fitDialog() {
 	}
 }
 
+// onEscape closes an error shown over a dialog, else the dialog.
+func (m *MainWindow) onEscape() {
+	if m.errorShown != nil {
+		d := m.errorShown
+		m.errorShown = nil
+		d.Hide()
+		return
+	}
+	m.closeDialog()
+}
+
+// closeDialog closes the open dialog and any error over it.
 func (m *MainWindow) closeDialog() {
+	if m.errorShown != nil {
+		d := m.errorShown
+		m.errorShown = nil
+		d.Hide()
+	}
 	if m.dialog != nil {
 		d := m.dialog
 		m.dialog = nil
@@ -463,7 +481,19 @@ func (m *MainWindow) failed(what string, err error) {
 	if m.ctx.Err() != nil {
 		return
 	}
-	showError(m.win, what, err)
+	// Over a form, not in place of it: the form stays open to be put right.
+	// Escape closes the error first.
+	if m.errorShown != nil {
+		m.errorShown.Hide()
+	}
+	d := errorDialog(m.win, what, err)
+	m.errorShown = d
+	d.SetOnClosed(func() {
+		if m.errorShown == d {
+			m.errorShown = nil
+		}
+	})
+	d.Show()
 }
 
 func (m *MainWindow) loadStaff() {
