@@ -865,3 +865,29 @@ func TestExport(t *testing.T) {
 		t.Errorf("exports asked for: %v", exp.paths)
 	}
 }
+
+func TestReports(t *testing.T) {
+	shop := newTestShop(t)
+	ctx := context.Background()
+	for _, p := range []struct {
+		id     string
+		amount int64
+		months int
+	}{{shop.anna, 12000, -3}, {shop.anna, 8000, -1}, {shop.chidi, 4500, -2}} {
+		if err := shop.store.LogInteraction(ctx, &data.Interaction{ContactID: p.id, Kind: "purchase", At: testNow.AddDate(0, p.months, 0),
+			AmountMinor: p.amount, Currency: "EUR"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, w := newTestWindow(t, shop)
+	m.show(screenReports)
+	requireShown(t, w, "Last 12 months: 1 visit, 3 new clients, 245.00 EUR", "Best clients, by all they have spent",
+		"Anna Berg", "200.00 EUR · 2 purchases", "Chidi Okafor", "45.00 EUR · 1 purchase")
+	if got := m.reports.revenue.values; len(got) != reportMonths || got[len(got)-2] != 80 {
+		t.Errorf("revenue per month %v, want 12 months with 80 EUR last month", got)
+	}
+	test.Tap(findButton(w.Content(), "Chidi Okafor"))
+	if m.client == nil || m.client.id != shop.chidi {
+		t.Errorf("a best client's name does not open their page")
+	}
+}

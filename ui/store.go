@@ -70,9 +70,12 @@ type SettingsSource interface {
 	Backup(ctx context.Context, reason string) (data.Backup, error)
 }
 
-// ReportSource gives the shop's figures by month.
+// ReportSource gives the shop's figures by month, its best clients, and who
+// is due to buy again.
 type ReportSource interface {
 	MonthlyFigures(ctx context.Context, from, to data.Date) ([]data.MonthFigures, error)
+	TopClients(ctx context.Context, currency string, limit int) ([]data.TopClient, error)
+	RepurchaseDue(ctx context.Context, days, limit int) ([]data.Repurchase, error)
 }
 
 // DemoLoader fills an empty client book with a generated boutique, for a
