@@ -457,11 +457,11 @@ func (m *MainWindow) notify(text, actionLabel string, action func()) {
 			action()
 		})
 	}
-	close := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { m.hideBanner(at) })
-	close.Importance = widget.LowImportance
+	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { m.hideBanner(at) })
+	dismiss.Importance = widget.LowImportance
 	bg := newThemedBox(theme.ColorNameSelection, theme.InputRadiusSize())
 	m.banner.Objects = []fyne.CanvasObject{container.NewPadded(container.NewStack(bg,
-		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, close), label)))}
+		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, dismiss), label)))}
 	m.banner.Show()
 	m.banner.Refresh()
 	go func() {
