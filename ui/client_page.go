@@ -185,6 +185,9 @@ func (p *ClientPage) show(d clientDetails) {
 	p.contact = d.contact
 	c := d.contact
 	p.name.SetText(c.DisplayName)
+	if p.m.client == p {
+		p.m.win.SetTitle(c.DisplayName + " – Rapport") // the taskbar says whose page is open
+	}
 	var sub []string
 	if full := strings.TrimSpace(c.Given + " " + c.Family); full != "" && full != c.DisplayName {
 		sub = append(sub, full)

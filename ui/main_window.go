@@ -226,6 +226,7 @@ func (m *MainWindow) show(name string) {
 	}
 	m.client = nil
 	m.current = name
+	m.win.SetTitle("Rapport")
 	m.app.Preferences().SetString(prefLastScreen, name)
 	for n, b := range m.nav {
 		if n == name {

@@ -404,6 +404,9 @@ func TestTodayActions(t *testing.T) {
 		if m.client == nil || m.client.id != shop.anna {
 			t.Fatalf("a click on Anna's card did not open her page")
 		}
+		if got := w.Title(); got != "Anna Berg – Rapport" {
+			t.Errorf("window title %q on Anna's page", got)
+		}
 		m.show(screenToday)
 	})
 
@@ -415,9 +418,19 @@ func TestTodayActions(t *testing.T) {
 	})
 	t.Run("DismissBirthday", func(t *testing.T) {
 		m.today.onDone(findTodayItem(t, m, "birthday"))
-		if contains(shownTexts(w), "turns 40") {
+		if todayHas(m, "birthday") {
 			t.Errorf("the dismissed birthday is still on Today")
 		}
+		requireShown(t, w, "Dismissed: Anna Berg, turns 40 on Saturday 14 March.")
+		undo := findButton(w.Content(), "Undo")
+		if undo == nil {
+			t.Fatal("no Undo after Dismiss")
+		}
+		test.Tap(undo)
+		if !todayHas(m, "birthday") {
+			t.Errorf("Undo did not bring the birthday back")
+		}
+		m.today.onDone(findTodayItem(t, m, "birthday"))
 		// It stays dismissed in a new window on this computer.
 		again := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
 		defer again.Window().Close()
@@ -428,6 +441,15 @@ func TestTodayActions(t *testing.T) {
 			}
 		}
 	})
+}
+
+func todayHas(m *MainWindow, kind string) bool {
+	for _, r := range m.today.rows {
+		if r.item.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func findTodayItem(t *testing.T, m *MainWindow, kind string) data.TodayItem {

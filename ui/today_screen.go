@@ -270,6 +270,7 @@ func (s *TodayScreen) onDone(it data.TodayItem) {
 		}
 		s.hide(it, data.DayOf(until.Time().AddDate(0, 0, 1)))
 		s.Load()
+		s.offerUndo(it, "Dismissed")
 		return
 	}
 	act(s.m.run, work, func(err error) {
@@ -299,6 +300,31 @@ func (s *TodayScreen) onSnooze(it data.TodayItem) {
 		s.hide(it, s.daysFromToday(1))
 	}
 	s.Load()
+	s.offerUndo(it, "Snoozed")
+}
+
+// offerUndo says what was put aside and offers to bring it back.
+func (s *TodayScreen) offerUndo(it data.TodayItem, what string) {
+	name := it.DisplayName
+	if name == "" {
+		name = "the shop"
+	}
+	s.m.notify(fmt.Sprintf("%s: %s, %s.", what, name, it.Detail), "Undo", func() {
+		s.unhide(it)
+		s.Load()
+	})
+}
+
+// unhide brings back a card put aside on this computer.
+func (s *TodayScreen) unhide(it data.TodayItem) {
+	key := todayKey(it) + "|"
+	var keep []string
+	for _, v := range s.m.app.Preferences().StringList(prefTodayHidden) {
+		if !strings.HasPrefix(v, key) {
+			keep = append(keep, v)
+		}
+	}
+	s.m.app.Preferences().SetStringList(prefTodayHidden, keep)
 }
 
 // snoozeLabel says how long Snooze puts a card aside.
