@@ -185,7 +185,7 @@ func (s *AgendaScreen) show(appts []data.Appointment, from, to time.Time) {
 	if s.span.Selected == agendaDay && len(appts) == 0 {
 		s.rows = append(s.rows, agendaRow{heading: "Nothing booked this day"})
 	}
-	s.status.SetText(fmt.Sprintf("%d booked", len(appts)))
+	s.status.SetText(plural(len(appts), "appointment", "appointments"))
 	s.list.Refresh()
 }
 

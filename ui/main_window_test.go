@@ -499,7 +499,7 @@ func TestAppointments(t *testing.T) {
 	}
 	test.Type(start, "14:30")
 	start.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	requireShown(t, w, "14:30–15:30", "Anna Berg", "1 booked")
+	requireShown(t, w, "14:30–15:30", "Anna Berg", "1 appointment")
 
 	appts, _ := shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
 	if len(appts) != 1 {
@@ -510,7 +510,7 @@ func TestAppointments(t *testing.T) {
 	start = w.Canvas().Focused().(*dialogEntry)
 	start.SetText("16:00")
 	start.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	requireShown(t, w, "16:00–17:00", "1 booked")
+	requireShown(t, w, "16:00–17:00", "1 appointment")
 	appts, _ = shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
 	if len(appts) != 1 {
 		t.Fatalf("appointments after the move: %+v", appts)
