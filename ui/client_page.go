@@ -420,7 +420,22 @@ func (p *ClientPage) appointmentSection(appts []data.Appointment) fyne.CanvasObj
 		if what == "" {
 			what = "Appointment"
 		}
-		rows = append(rows, infoLine(theme.CalendarIcon(), a.Start.In(time.Local).Format("Mon 2 Jan 2006, 15:04")+" · "+what, a.Status))
+		a := a
+		status := widget.NewSelect(data.AppointmentStatuses, nil)
+		status.SetSelected(a.Status)
+		status.OnChanged = func(v string) {
+			if v == a.Status {
+				return
+			}
+			act(p.m.run, func() error { return p.m.store.SetAppointmentStatus(p.m.ctx, a.ID, v) }, func(err error) {
+				if err != nil {
+					p.m.failed("The appointment was not changed", err)
+				}
+				p.Load() // done adds a visit to the timeline
+			})
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(status),
+			infoLine(theme.CalendarIcon(), a.Start.In(time.Local).Format("Mon 2 Jan 2006, 15:04"), what)))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, quiet("None booked."))

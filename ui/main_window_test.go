@@ -515,6 +515,18 @@ func TestAppointments(t *testing.T) {
 	if len(appts) != 1 {
 		t.Fatalf("appointments after the move: %+v", appts)
 	}
+	// Confirmed from the client's page.
+	m.openClient(shop.anna)
+	sel := findSelect(w.Content(), "booked")
+	if sel == nil {
+		t.Fatal("no status on the client's appointment")
+	}
+	sel.SetSelected("confirmed")
+	appts, _ = shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
+	if appts[0].Status != "confirmed" {
+		t.Errorf("status after changing it on the client page: %q", appts[0].Status)
+	}
+	m.show(screenAppointments)
 	m.agenda.setStatus(appts[0], "done")
 	got, _ := shop.store.Interactions(context.Background(), shop.anna, 10)
 	if len(got) == 0 || got[0].Kind != "visit" {
@@ -912,4 +924,30 @@ func TestReports(t *testing.T) {
 	if m.client == nil || m.client.id != shop.chidi {
 		t.Errorf("a best client's name does not open their page")
 	}
+}
+
+func findSelect(o fyne.CanvasObject, selected string) *widget.Select {
+	var found *widget.Select
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Select:
+			if v.Selected == selected {
+				found = v
+			}
+		case *fyne.Container:
+			for _, child := range v.Objects {
+				walk(child)
+			}
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(v).Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(o)
+	return found
 }
