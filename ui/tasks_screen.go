@@ -156,7 +156,7 @@ func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), r.title, r.detail)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil,
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(24), r.icon)),
-		container.NewCenter(container.NewHBox(r.done, r.snooze, r.open)), text))
+		container.NewCenter(container.NewHBox(r.done, r.snooze, keepPlace(r.open))), text))
 }
 
 func (r *taskRow) show(t data.DueTask) {

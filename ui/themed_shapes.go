@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -46,4 +49,12 @@ func (r *themedBoxRenderer) Destroy()                     {}
 func (r *themedBoxRenderer) Refresh() {
 	r.fill()
 	r.shape.Refresh()
+}
+
+// keepPlace holds b's room in a row of buttons while b is hidden, so that
+// the buttons beside it line up from row to row.
+func keepPlace(b *widget.Button) fyne.CanvasObject {
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(b.MinSize())
+	return container.NewStack(room, b)
 }

@@ -380,7 +380,7 @@ func newTodayCard(s *TodayScreen) fyne.CanvasObject {
 	c.bg = newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize())
 	// The actions sit beside the title so the context line below has the
 	// whole width of the card: it is the line staff read.
-	actions := container.NewHBox(c.log, c.done, c.snooze, c.open)
+	actions := container.NewHBox(c.log, c.done, keepPlace(c.snooze), keepPlace(c.open))
 	top := container.NewBorder(nil, nil, nil, actions, c.title)
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-3*theme.Padding()), top, c.context)
 	c.card = container.NewStack(c.bg, container.NewPadded(container.NewBorder(nil, nil,
