@@ -272,7 +272,11 @@ func (s *Store) ClientSummary(ctx context.Context, contactID string) (Summary, e
 	sum.LastVisit, sum.LastContact = parseTS(lastVisit), parseTS(lastContact)
 	if sum.Purchases > 0 {
 		var n int64
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM interaction WHERE contact_id = ? AND cl % 2 = 1 AND kind = 'purchase' AND currency = ?`,
+		// INDEXED BY: without statistics SQLite picks the (kind, at) index and
+		// walks every purchase of the shop, 1.5 s at 100,000 clients, where
+		// the client's own rows are a handful.
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM interaction INDEXED BY interaction_contact
+			WHERE contact_id = ? AND cl % 2 = 1 AND kind = 'purchase' AND currency = ?`,
 			contactID, sum.Currency).Scan(&n); err == nil && n > 0 {
 			sum.AverageSpendMinor = (sum.TotalSpendMinor + n/2) / n
 		}

@@ -58,6 +58,12 @@ func NewAgendaScreen(m *MainWindow) *AgendaScreen {
 				o.(*agendaItem).show(s.rows[id])
 			}
 		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.rows) && s.rows[id].heading == "" && s.rows[id].appt.ContactID != "" {
+			m.openClient(s.rows[id].appt.ContactID)
+		}
+	}
 	return s
 }
 
@@ -125,16 +131,18 @@ func (s *AgendaScreen) Load() {
 		if err != nil {
 			return result{}, err
 		}
+		var missing []string
 		for _, a := range appts {
-			if _, ok := known[a.ContactID]; ok || a.ContactID == "" {
-				continue
+			if _, ok := known[a.ContactID]; !ok && a.ContactID != "" {
+				missing = append(missing, a.ContactID)
 			}
-			c, err := s.m.store.Contact(s.m.ctx, a.ContactID)
-			if err != nil {
-				known[a.ContactID] = "(a deleted client)"
-				continue
-			}
-			known[a.ContactID] = c.DisplayName
+		}
+		names, err := s.m.store.DisplayNames(s.m.ctx, missing)
+		if err != nil {
+			return result{}, err
+		}
+		for id, n := range names {
+			known[id] = n
 		}
 		return result{appts, known}, nil
 	}, func(r result, err error) {
@@ -167,13 +175,17 @@ func (s *AgendaScreen) show(appts []data.Appointment, from, to time.Time) {
 			s.rows = append(s.rows, agendaRow{heading: h})
 		}
 		for _, a := range day {
-			s.rows = append(s.rows, agendaRow{appt: a, name: s.names[a.ContactID]})
+			name, ok := s.names[a.ContactID]
+			if !ok {
+				name = "(no client)"
+			}
+			s.rows = append(s.rows, agendaRow{appt: a, name: name})
 		}
 	}
 	if s.span.Selected == agendaDay && len(appts) == 0 {
 		s.rows = append(s.rows, agendaRow{heading: "Nothing booked this day"})
 	}
-	s.status.SetText(fmt.Sprintf("%d booked", len(appts)))
+	s.status.SetText(plural(len(appts), "appointment", "appointments"))
 	s.list.Refresh()
 }
 
@@ -340,8 +352,7 @@ func (m *MainWindow) appointmentForm(contactID, name string, day data.Date, edit
 	}
 	d := dialog.NewCustomWithoutButtons(heading, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, widget.NewForm(items...)), m.win)
-	d.Resize(fyne.NewSize(540, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 540)
 	if picker != nil {
 		m.win.Canvas().Focus(picker.entry)
 	} else {

@@ -51,8 +51,7 @@ func (m *MainWindow) editDialog(title string, items []*widget.FormItem, focus fy
 	ok.Importance = widget.HighImportance
 	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, widget.NewForm(items...)), m.win)
-	d.Resize(fyne.NewSize(520, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 520)
 	if focus != nil {
 		m.win.Canvas().Focus(focus)
 	}
@@ -151,7 +150,8 @@ func (p *ClientPage) showDateForm() {
 	date := newDialogEntry(m, "2019-06-21, or 06-21 without the year")
 	yearly := widget.NewCheck("Every year", nil)
 	yearly.SetChecked(true)
-	lead := newDialogEntry(m, strconv.Itoa(data.DefaultLeadDays))
+	lead := newDialogEntry(m, "")
+	lead.SetText(strconv.Itoa(m.leadDays))
 	m.editDialog("New date for "+p.contact.DisplayName, []*widget.FormItem{
 		widget.NewFormItem("Kind", kind), widget.NewFormItem("What", label), widget.NewFormItem("Date", date),
 		widget.NewFormItem("", yearly), widget.NewFormItem("Remind, days ahead", lead),
@@ -160,7 +160,7 @@ func (p *ClientPage) showDateForm() {
 		if err != nil || d.IsZero() {
 			return nil, fmt.Errorf("%w: the date %q is not a date such as 2019-06-21, or 06-21 without the year", data.ErrInvalid, date.Text)
 		}
-		days := data.DefaultLeadDays
+		days := m.leadDays
 		if t := strings.TrimSpace(lead.Text); t != "" {
 			if days, err = strconv.Atoi(t); err != nil {
 				return nil, fmt.Errorf("%w: the reminder %q is not a number of days", data.ErrInvalid, t)

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"rapport/data"
@@ -21,7 +24,7 @@ type dialogEntry struct {
 }
 
 func newDialogEntry(m *MainWindow, placeholder string) *dialogEntry {
-	e := &dialogEntry{onEscape: m.closeDialog}
+	e := &dialogEntry{onEscape: m.onEscape}
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder(placeholder)
 	return e
@@ -43,6 +46,8 @@ type clientForm struct {
 	phones, emails, birthday, tags     *dialogEntry
 	notes                              *dialogEntry
 	dialog                             dialog.Dialog
+	photo                              []byte
+	photoPreview                       *fyne.Container
 }
 
 // showClientForm opens the client form: empty for a new client, filled with
@@ -67,7 +72,9 @@ func (m *MainWindow) showClientForm(c *data.Contact) *clientForm {
 	f.notes.Wrapping = fyne.TextWrapWord
 	f.notes.SetMinRowsVisible(3)
 	title := "New client"
+	f.photoPreview = container.NewStack()
 	if c != nil {
+		f.photo = c.Photo
 		title = "Edit " + c.DisplayName
 		f.given.SetText(c.Given)
 		f.family.SetText(c.Family)
@@ -90,7 +97,7 @@ func (m *MainWindow) showClientForm(c *data.Contact) *clientForm {
 	for _, e := range []*dialogEntry{f.given, f.family, f.nickname, f.org, f.role, f.birthday, f.tags} {
 		e.OnSubmitted = func(string) { f.onSave() }
 	}
-	form := widget.NewForm(
+	items := []*widget.FormItem{
 		widget.NewFormItem("First name", f.given),
 		widget.NewFormItem("Last name", f.family),
 		widget.NewFormItem("Known as", f.nickname),
@@ -101,7 +108,14 @@ func (m *MainWindow) showClientForm(c *data.Contact) *clientForm {
 		widget.NewFormItem("Birthday", f.birthday),
 		widget.NewFormItem("Tags", f.tags),
 		widget.NewFormItem("Notes", f.notes),
-	)
+	}
+	if m.opts.PreparePhoto != nil {
+		f.showPhoto()
+		choose := widget.NewButtonWithIcon("Choose picture…", theme.MediaPhotoIcon(), f.onChoosePhoto)
+		remove := widget.NewButton("Remove", func() { f.photo = nil; f.showPhoto() })
+		items = append(items, widget.NewFormItem("Photo", container.NewHBox(f.photoPreview, container.NewCenter(choose), container.NewCenter(remove))))
+	}
+	form := widget.NewForm(items...)
 	save := widget.NewButton("Save", f.onSave)
 	save.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", m.closeDialog)
@@ -111,6 +125,50 @@ func (m *MainWindow) showClientForm(c *data.Contact) *clientForm {
 	m.showDialog(f.dialog)
 	m.win.Canvas().Focus(f.given)
 	return f
+}
+
+func (f *clientForm) showPhoto() {
+	f.photoPreview.Objects = []fyne.CanvasObject{clientAvatar(&data.Contact{DisplayName: strings.TrimSpace(f.given.Text + " " + f.family.Text), Photo: f.photo}, 40)}
+	f.photoPreview.Refresh()
+}
+
+// onChoosePhoto asks for a picture file and makes it the client's photo,
+// shrunk the way an imported photo is.
+func (f *clientForm) onChoosePhoto() {
+	m := f.m
+	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			m.failed("No picture was chosen", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		load(m.run, func() ([]byte, error) {
+			defer r.Close()
+			b, err := io.ReadAll(io.LimitReader(r, data.MaxPropertyBytes+1))
+			if err != nil {
+				return nil, err
+			}
+			if len(b) > data.MaxPropertyBytes {
+				return nil, fmt.Errorf("%w: the picture is over %d MB", data.ErrInvalid, data.MaxPropertyBytes>>20)
+			}
+			return m.opts.PreparePhoto(b)
+		}, f.onPhoto)
+	}, m.win)
+	open.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif"}))
+	open.Resize(fyne.NewSize(820, 580))
+	// The file dialog opens over the form without replacing it as the open dialog.
+	open.Show()
+}
+
+func (f *clientForm) onPhoto(b []byte, err error) {
+	if err != nil {
+		f.m.failed("The picture was not used", fmt.Errorf("%w: %v", data.ErrInvalid, strings.TrimPrefix(err.Error(), "vcf: ")))
+		return
+	}
+	f.photo = b
+	f.showPhoto()
 }
 
 // birthdayText is a birthday as the form shows it: 1985-03-14, or 03-14.
@@ -150,6 +208,7 @@ func (f *clientForm) onSave() {
 		return
 	}
 	c.Birthday = bday
+	c.Photo = f.photo
 	c.Phones = keepPhones(c.Phones, lines(f.phones.Text))
 	c.Emails = keepEmails(c.Emails, lines(f.emails.Text))
 	c.Tags = nil
@@ -159,7 +218,18 @@ func (f *clientForm) onSave() {
 		}
 	}
 	isNew := f.editing == nil
-	act(f.m.run, func() error { return f.m.store.SaveContact(f.m.ctx, c) }, func(err error) {
+	newBirthday := !c.Birthday.IsZero() && (isNew || f.editing.Birthday != c.Birthday)
+	lead := f.m.leadDays
+	act(f.m.run, func() error {
+		if err := f.m.store.SaveContact(f.m.ctx, c); err != nil {
+			return err
+		}
+		if newBirthday && lead != data.DefaultLeadDays {
+			// The birthday's reminder takes this computer's lead time.
+			return f.m.store.AddImportantDate(f.m.ctx, &data.ImportantDate{ContactID: c.ID, Kind: "birthday", Date: c.Birthday, Yearly: true, LeadDays: lead})
+		}
+		return nil
+	}, func(err error) {
 		if err != nil {
 			f.m.failed("The client was not saved", err)
 			return

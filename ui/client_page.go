@@ -56,6 +56,8 @@ type ClientPage struct {
 	status   *widget.Label
 	noEvents fyne.CanvasObject
 	body     fyne.CanvasObject
+	root     fyne.CanvasObject // what content built, while the page is in the window
+	page     *fyne.Container
 	gen      int
 }
 
@@ -77,6 +79,12 @@ func NewClientPage(m *MainWindow, id string, back func()) *ClientPage {
 			o.(*timelineRow).show(p.details.timeline[id], p.m.now())
 		}
 	})
+	p.timeline.OnSelected = func(id widget.ListItemID) {
+		p.timeline.Unselect(id)
+		if id < len(p.details.timeline) {
+			p.showEntry(p.details.timeline[id])
+		}
+	}
 	return p
 }
 
@@ -122,8 +130,9 @@ func (p *ClientPage) content() fyne.CanvasObject {
 	split.Offset = 0.42
 	p.body = split
 	p.body.Hide()
-	return container.NewBorder(container.NewVBox(header, container.NewHBox(actions), widget.NewSeparator()), nil, nil, nil,
+	p.page = container.NewBorder(container.NewVBox(header, container.NewHBox(actions), widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(container.NewCenter(p.status), p.body))
+	return p.page
 }
 
 // Load reads the client and everything about them.
@@ -176,6 +185,9 @@ func (p *ClientPage) show(d clientDetails) {
 	p.contact = d.contact
 	c := d.contact
 	p.name.SetText(c.DisplayName)
+	if p.m.client == p {
+		p.m.win.SetTitle(c.DisplayName + " – Rapport") // the taskbar says whose page is open
+	}
 	var sub []string
 	if full := strings.TrimSpace(c.Given + " " + c.Family); full != "" && full != c.DisplayName {
 		sub = append(sub, full)
@@ -241,6 +253,8 @@ func (p *ClientPage) show(d clientDetails) {
 	p.timeline.ScrollToTop()
 	p.status.Hide()
 	p.body.Show()
+	// The photo and tags change the header's height: lay the page out again.
+	p.page.Refresh()
 }
 
 func (p *ClientPage) contactSection(c *data.Contact) fyne.CanvasObject {
@@ -287,7 +301,7 @@ func (p *ClientPage) preferenceSection(prefs []data.Preference) fyne.CanvasObjec
 			smallButton("", theme.DocumentCreateIcon(), func() { p.showPreferenceForm(pr) }),
 			smallButton("", theme.DeleteIcon(), func() { p.deletePreference(pr) }))
 		if pr.Stale(today) {
-			note = "check: " + note + ", over a year ago"
+			note = "confirmed " + pr.Confirmed.Time().Format("Jan 2006") + ": ask again"
 			confirm := smallButton("Still right", theme.ConfirmIcon(), func() { p.confirmPreference(pr) })
 			confirm.Importance = widget.WarningImportance
 			buttons.Objects = append([]fyne.CanvasObject{confirm}, buttons.Objects...)
@@ -406,7 +420,22 @@ func (p *ClientPage) appointmentSection(appts []data.Appointment) fyne.CanvasObj
 		if what == "" {
 			what = "Appointment"
 		}
-		rows = append(rows, infoLine(theme.CalendarIcon(), a.Start.In(time.Local).Format("Mon 2 Jan 2006, 15:04")+" · "+what, a.Status))
+		a := a
+		status := widget.NewSelect(data.AppointmentStatuses, nil)
+		status.SetSelected(a.Status)
+		status.OnChanged = func(v string) {
+			if v == a.Status {
+				return
+			}
+			act(p.m.run, func() error { return p.m.store.SetAppointmentStatus(p.m.ctx, a.ID, v) }, func(err error) {
+				if err != nil {
+					p.m.failed("The appointment was not changed", err)
+				}
+				p.Load() // done adds a visit to the timeline
+			})
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(status),
+			infoLine(theme.CalendarIcon(), a.Start.In(time.Local).Format("Mon 2 Jan 2006, 15:04"), what)))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, quiet("None booked."))
@@ -457,6 +486,39 @@ func (p *ClientPage) onDelete() {
 		p.back()
 		p.m.notify(name+" was moved to Recently deleted.", "Undo", func() { p.m.restoreClient(id, name) })
 	})
+}
+
+// showEntry shows a timeline entry whole, its note unshortened, with a way
+// to take back an entry logged by mistake.
+func (p *ClientPage) showEntry(in data.Interaction) {
+	m := p.m
+	when := in.At.In(time.Local).Format("Monday 2 January 2006, 15:04")
+	lines := []fyne.CanvasObject{quiet(joinNonEmpty(" · ", when, in.Staff))}
+	if in.Items != "" {
+		lines = append(lines, infoLine(nil, in.Items, "items"))
+	}
+	if in.Body != "" {
+		body := widget.NewLabel(in.Body)
+		body.Wrapping = fyne.TextWrapWord
+		lines = append(lines, body)
+	}
+	del := widget.NewButtonWithIcon("Delete entry", theme.DeleteIcon(), func() {
+		act(m.run, func() error { return m.store.DeleteInteraction(m.ctx, in.ID) }, func(err error) {
+			if err != nil {
+				m.failed("The entry was not deleted", err)
+				return
+			}
+			m.closeDialog()
+			m.notify("The entry was deleted.", "", nil)
+			p.Load()
+		})
+	})
+	del.Importance = widget.DangerImportance
+	ok := widget.NewButton("Close", m.closeDialog)
+	ok.Importance = widget.HighImportance
+	d := dialog.NewCustomWithoutButtons(interactionTitle(in), container.NewBorder(nil,
+		container.NewHBox(del, layout.NewSpacer(), ok), nil, nil, container.NewVBox(lines...)), m.win)
+	m.showDialogWidth(d, 560)
 }
 
 // timelineRow is one entry of the timeline: the kind's icon, what happened
@@ -586,18 +648,14 @@ func figureTile(caption, value string) fyne.CanvasObject {
 	v.Truncation = fyne.TextTruncateEllipsis
 	c := newSecondaryText(fyne.TextAlignLeading)
 	setSecondaryText(c, caption)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	bg.CornerRadius = theme.InputRadiusSize()
+	bg := newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize())
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c, v))
 }
 
 // tagChip is a tag in a rounded box.
 func tagChip(tag string) fyne.CanvasObject {
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	bg.CornerRadius = 10
-	t := canvas.NewText(tag, theme.Color(theme.ColorNameForeground))
-	t.TextSize = theme.CaptionTextSize() + 1
-	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), t))
+	t := widget.NewRichText(&widget.TextSegment{Text: tag, Style: widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText}})
+	return container.NewStack(newThemedBox(theme.ColorNameSelection, 10), container.New(layout.NewCustomPaddedLayout(-4, -4, 2, 2), t))
 }
 
 // clientAvatar is the client's photo, or their initials in a circle.
@@ -610,11 +668,9 @@ func clientAvatar(c *data.Contact, size float32) fyne.CanvasObject {
 			return i
 		}
 	}
-	circle := canvas.NewCircle(theme.Color(theme.ColorNamePrimary))
-	initials := canvas.NewText(initialsOf(c.DisplayName), theme.Color(theme.ColorNameForegroundOnPrimary))
-	initials.TextSize = size / 2.6
-	initials.TextStyle.Bold = true
-	return container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(circle, container.NewCenter(initials)))
+	initials := widget.NewRichText(&widget.TextSegment{Text: initialsOf(c.DisplayName), Style: widget.RichTextStyle{
+		Inline: true, SizeName: theme.SizeNameHeadingText, ColorName: theme.ColorNameForegroundOnPrimary, TextStyle: fyne.TextStyle{Bold: true}}})
+	return container.NewGridWrap(fyne.NewSquareSize(size), container.NewStack(newThemedBox(theme.ColorNamePrimary, -1), container.NewCenter(initials)))
 }
 
 func initialsOf(name string) string {

@@ -27,6 +27,8 @@ type clientPicker struct {
 	picked   data.ContactSummary
 	onPicked func(data.ContactSummary)
 	box      *fyne.Container
+	listBox  *fyne.Container // sized for a few rows; hidden with nothing to list
+	none     fyne.CanvasObject
 }
 
 func newClientPicker(m *MainWindow, placeholder string, onPicked func(data.ContactSummary)) *clientPicker {
@@ -50,9 +52,11 @@ func newClientPicker(m *MainWindow, placeholder string, onPicked func(data.Conta
 			p.pick(p.found[id])
 		}
 	}
-	p.list.Hide()
-	listBox := container.NewGridWrap(fyne.NewSize(500, 180), p.list)
-	p.box = container.NewVBox(p.entry, listBox, p.chosen)
+	p.listBox = container.NewGridWrap(fyne.NewSize(500, 180), p.list)
+	p.listBox.Hide()
+	p.none = quiet("No client matches; try part of the name, phone digits or the e-mail.")
+	p.none.Hide()
+	p.box = container.NewVBox(p.entry, p.listBox, p.none, p.chosen)
 	p.chosen.Hide()
 	return p
 }
@@ -63,7 +67,9 @@ func (p *clientPicker) onChanged(text string) {
 	q := strings.TrimSpace(text)
 	if q == "" {
 		p.found = nil
-		p.list.Hide()
+		p.listBox.Hide()
+		p.none.Hide()
+		p.m.fitDialog()
 		return
 	}
 	load(p.m.run, func() ([]data.ContactSummary, error) { return p.search(p.m.ctx, q, pickerRows) },
@@ -74,7 +80,14 @@ func (p *clientPicker) onChanged(text string) {
 			p.found = rows
 			p.list.UnselectAll()
 			p.list.Refresh()
-			p.list.Show()
+			if len(rows) > 0 {
+				p.listBox.Show()
+				p.none.Hide()
+			} else {
+				p.listBox.Hide()
+				p.none.Show()
+			}
+			p.m.fitDialog()
 		})
 }
 
@@ -91,7 +104,9 @@ func (p *clientPicker) pick(c data.ContactSummary) {
 	p.picked = c
 	p.chosen.SetText("✓ " + c.DisplayName)
 	p.chosen.Show()
-	p.list.Hide()
+	p.none.Hide()
+	p.listBox.Hide()
+	p.m.fitDialog()
 	if p.onPicked != nil {
 		p.onPicked(c)
 	}

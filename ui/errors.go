@@ -16,6 +16,11 @@ import (
 // after the sentinel ("invalid contact: a name ... is needed"); that part is
 // kept and the jargon in front of it dropped.
 func plainError(what string, err error) string {
+	return what + ": " + plainReason(err) + "."
+}
+
+// plainReason is why err happened, in everyday words, without a full stop.
+func plainReason(err error) string {
 	why := err.Error()
 	switch {
 	case errors.Is(err, data.ErrDiskFull), errors.Is(err, data.ErrReadOnly):
@@ -35,11 +40,15 @@ func plainError(what string, err error) string {
 	case strings.Contains(why, "database is locked"), strings.Contains(why, "SQLITE_BUSY"):
 		why = "the client book is busy with other work; try again in a moment"
 	}
-	why = strings.TrimSuffix(why, ".")
-	return what + ": " + why + "."
+	return strings.TrimSuffix(why, ".")
 }
 
-// showError opens a dialog that says in plain words what failed.
-func showError(w fyne.Window, what string, err error) {
-	dialog.ShowInformation("Something went wrong", plainError(what, err), w)
+// errorDialog says in plain words what failed, titled with what was not
+// done ("The client was not saved") and the reason under it.
+func errorDialog(w fyne.Window, what string, err error) dialog.Dialog {
+	why := plainReason(err)
+	if why != "" {
+		why = strings.ToUpper(why[:1]) + why[1:] + "."
+	}
+	return dialog.NewInformation(what, why, w)
 }

@@ -64,8 +64,7 @@ func (m *MainWindow) runImport(path string, dryRun bool) {
 	}
 	stop := widget.NewButton("Cancel", cancel)
 	progress := dialog.NewCustomWithoutButtons(what, container.NewVBox(bar, container.NewHBox(layout.NewSpacer(), stop)), m.win)
-	progress.Resize(fyne.NewSize(460, 0))
-	m.showDialog(progress)
+	m.showDialogWidth(progress, 460)
 	importer := m.opts.Importer
 	load(m.run, func() (ImportReport, error) {
 		return importer.Import(ctx, []string{path}, dryRun, func(done, total int) {
@@ -132,6 +131,5 @@ func (m *MainWindow) showImportReport(path string, dryRun bool, r ImportReport) 
 	}
 	d := dialog.NewCustomWithoutButtons(title, container.NewBorder(
 		container.NewVBox(quiet(intro), heading), container.NewHBox(buttons...), nil, nil, details), m.win)
-	d.Resize(fyne.NewSize(740, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 740)
 }

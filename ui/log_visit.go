@@ -53,7 +53,13 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 	d.body.Wrapping = fyne.TextWrapWord
 	d.body.SetMinRowsVisible(2)
 	d.amount = newDialogEntry(m, "120.00")
-	d.amount.OnSubmitted = func(string) { d.onSave() }
+	d.amount.OnSubmitted = func(string) {
+		if strings.TrimSpace(d.note.Text) == "" {
+			m.win.Canvas().Focus(d.note) // what was bought, then Enter saves
+			return
+		}
+		d.onSave()
+	}
 	d.currency = newDialogEntry(m, "EUR")
 	d.currency.SetText(m.opts.Currency)
 	if p := m.client; p != nil && p.id == contactID && p.details.summary.Currency != "" {
@@ -88,15 +94,18 @@ func (m *MainWindow) showLogVisit(contactID, name, kind string) *logVisitDialog 
 		}
 		top = append(top, d.picker.box)
 	}
-	top = append(top, container.NewGridWithColumns(4, kindButtons...), d.note, d.purchase, d.checkin, d.referral, d.body)
+	keys := quiet("Ctrl+1 to Ctrl+6 pick the first six kinds; Enter saves, Escape cancels.")
+	// The amount, rating or referred client come before the note, in the
+	// order they are typed: Ctrl+2, the amount, Enter, the note, Enter.
+	top = append(top, container.NewGridWithColumns(4, kindButtons...), d.purchase, d.checkin, d.referral, d.note, d.body, keys)
 	save := widget.NewButton("Save  (Enter)", d.onSave)
 	save.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel  (Esc)", m.closeDialog)
 	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), cancel, save), nil, nil, container.NewVBox(top...))
 	d.dialog = dialog.NewCustomWithoutButtons(title, content, m.win)
-	d.dialog.Resize(fyne.NewSize(640, 0))
 	d.setKind(kind)
-	m.showDialog(d.dialog)
+	m.showDialogWidth(d.dialog, 640)
+	m.logDialog = d
 	d.shown = true
 	if kind == "purchase" && d.picker == nil {
 		m.win.Canvas().Focus(d.amount)
@@ -132,7 +141,7 @@ func (d *logVisitDialog) setKind(kind string) {
 	} else if d.shown && d.contactID != "" {
 		d.m.win.Canvas().Focus(d.note)
 	}
-	d.dialog.Resize(d.dialog.MinSize().Max(fyne.NewSize(640, 0)))
+	d.m.fitDialog()
 }
 
 // interaction is what the dialog holds, checked before it goes to the store.

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,11 @@ type Options struct {
 	// Zone is this computer's IANA time zone ("Europe/Berlin"), the zone
 	// appointments are booked in; "" means UTC.
 	Zone string
+	// PreparePhoto checks and shrinks a picture chosen for a client; nil
+	// hides the choice of a photo.
+	PreparePhoto func([]byte) ([]byte, error)
+	// Exporter writes clients and the calendar out; nil hides the export.
+	Exporter FileExporter
 	// Importer brings vCard and iCalendar files in; nil hides the import.
 	Importer FileImporter
 	// Sync is the background sync through a shared folder; nil hides it.
@@ -83,16 +89,21 @@ type MainWindow struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	staff  string
+	// leadDays is how far ahead dates added here are reminded of.
+	leadDays int
 
-	screens  map[string]screen
-	built    map[string]fyne.CanvasObject
-	nav      map[string]*widget.Button
-	body     *fyne.Container
-	current  string
-	client   *ClientPage // the client shown, when one is
-	banner   *fyne.Container
-	bannerAt int // bumped per banner so an old timer does not hide a new one
-	dialog   dialog.Dialog
+	screens     map[string]screen
+	built       map[string]fyne.CanvasObject
+	nav         map[string]*widget.Button
+	body        *fyne.Container
+	current     string
+	client      *ClientPage // the client shown, when one is
+	banner      *fyne.Container
+	bannerAt    int // bumped per banner so an old timer does not hide a new one
+	dialog      dialog.Dialog
+	dialogWidth float32
+	logDialog   *logVisitDialog // the log dialog last opened
+	errorShown  dialog.Dialog   // an error over the dialog, closed first by Escape
 
 	tray       *fyne.Menu
 	trayCount  *fyne.MenuItem
@@ -121,7 +132,7 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &MainWindow{app: a, store: store, opts: opts, run: run, ctx: ctx, cancel: cancel,
-		screens: map[string]screen{}, built: map[string]fyne.CanvasObject{}, nav: map[string]*widget.Button{}}
+		leadDays: data.DefaultLeadDays, screens: map[string]screen{}, built: map[string]fyne.CanvasObject{}, nav: map[string]*widget.Button{}}
 	applyThemePreference(a)
 
 	m.win = a.NewWindow("Rapport")
@@ -230,7 +241,7 @@ func (m *MainWindow) navRail() fyne.CanvasObject {
 		items = append(items, m.syncLine)
 	}
 	items = append(items, logVisit)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	bg := newThemedBox(theme.ColorNameHeaderBackground, 0)
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(items...)))
 }
 
@@ -243,6 +254,7 @@ func (m *MainWindow) show(name string) {
 	}
 	m.client = nil
 	m.current = name
+	m.win.SetTitle("Rapport")
 	m.app.Preferences().SetString(prefLastScreen, name)
 	for n, b := range m.nav {
 		if n == name {
@@ -257,9 +269,45 @@ func (m *MainWindow) show(name string) {
 		o = s.content()
 		m.built[name] = o
 	}
-	m.body.Objects = []fyne.CanvasObject{o}
-	m.body.Refresh()
+	m.showInBody(o)
 	s.Load()
+}
+
+// showInBody shows o and hides the other screens. Built screens stay in the
+// window, hidden, rather than being taken out: Fyne repaints only what the
+// window holds when the theme changes, and a screen taken out would come
+// back in the old colours.
+func (m *MainWindow) showInBody(o fyne.CanvasObject) {
+	var keep []fyne.CanvasObject
+	for _, b := range m.built {
+		keep = append(keep, b)
+	}
+	if m.client != nil && m.client.root != nil {
+		keep = append(keep, m.client.root)
+	}
+	objects := m.body.Objects[:0]
+	for _, existing := range m.body.Objects {
+		for _, k := range keep {
+			if existing == k {
+				objects = append(objects, existing)
+				break
+			}
+		}
+	}
+	m.body.Objects = objects
+	found := false
+	for _, b := range m.body.Objects {
+		if b == o {
+			found = true
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	if !found {
+		m.body.Add(o)
+	}
+	m.body.Refresh()
 }
 
 // openClient shows a client's page in place of the current screen; Back
@@ -268,8 +316,8 @@ func (m *MainWindow) openClient(id string) {
 	from := m.current
 	p := NewClientPage(m, id, func() { m.show(from) })
 	m.client = p
-	m.body.Objects = []fyne.CanvasObject{p.content()}
-	m.body.Refresh()
+	p.root = p.content()
+	m.showInBody(p.root)
 	p.Load()
 }
 
@@ -297,9 +345,15 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 		importItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 		items = append(items, importItem)
 	}
+	if m.opts.Exporter != nil {
+		items = append(items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Export clients as vCard…", func() { m.showExportContacts(false) }),
+			fyne.NewMenuItem("Export clients as vCard 3.0 (older address books)…", func() { m.showExportContacts(true) }),
+			fyne.NewMenuItem("Export calendar (.ics)…", m.showExportCalendar))
+	}
 	var goItems []*fyne.MenuItem
 	for i, s := range screenOrder {
-		it := fyne.NewMenuItem(s, func() { m.show(s) })
+		it := fyne.NewMenuItem(s, func() { m.onGoKey(i, s) })
 		it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}
 		goItems = append(goItems, it)
 	}
@@ -307,6 +361,20 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenu("Clients", items...),
 		fyne.NewMenu("Go", goItems...),
 	)
+}
+
+// onGoKey is Ctrl+1 to Ctrl+6: in the log dialog they pick the kind of
+// entry (Ctrl+2 a purchase); elsewhere they go to a screen, closing a dialog
+// left open.
+func (m *MainWindow) onGoKey(i int, screen string) {
+	if d := m.logDialog; d != nil && m.dialog == d.dialog {
+		if i < len(loggableKinds) {
+			d.setKind(loggableKinds[i])
+		}
+		return
+	}
+	m.closeDialog()
+	m.show(screen)
 }
 
 // addShortcuts registers the keyboard shortcuts on the canvas too, for
@@ -320,7 +388,7 @@ func (m *MainWindow) addShortcuts() {
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		if e.Name == fyne.KeyEscape {
-			m.closeDialog()
+			m.onEscape()
 		}
 	})
 }
@@ -329,6 +397,7 @@ func (m *MainWindow) addShortcuts() {
 func (m *MainWindow) showDialog(d dialog.Dialog) {
 	m.closeDialog()
 	m.dialog = d
+	m.dialogWidth = 0
 	d.SetOnClosed(func() {
 		if m.dialog == d {
 			m.dialog = nil
@@ -337,7 +406,39 @@ func (m *MainWindow) showDialog(d dialog.Dialog) {
 	d.Show()
 }
 
+// showDialogWidth opens d at width, as tall as its content.
+func (m *MainWindow) showDialogWidth(d dialog.Dialog, width float32) {
+	m.showDialog(d)
+	m.dialogWidth = width
+	m.fitDialog()
+}
+
+// fitDialog sizes the open dialog to its content again, after part of it
+// was shown or hidden (a list of matches, the amount of a purchase).
+func (m *MainWindow) fitDialog() {
+	if m.dialog != nil {
+		m.dialog.Resize(m.dialog.MinSize().Max(fyne.NewSize(m.dialogWidth, 0)))
+	}
+}
+
+// onEscape closes an error shown over a dialog, else the dialog.
+func (m *MainWindow) onEscape() {
+	if m.errorShown != nil {
+		d := m.errorShown
+		m.errorShown = nil
+		d.Hide()
+		return
+	}
+	m.closeDialog()
+}
+
+// closeDialog closes the open dialog and any error over it.
 func (m *MainWindow) closeDialog() {
+	if m.errorShown != nil {
+		d := m.errorShown
+		m.errorShown = nil
+		d.Hide()
+	}
 	if m.dialog != nil {
 		d := m.dialog
 		m.dialog = nil
@@ -385,12 +486,11 @@ func (m *MainWindow) notify(text, actionLabel string, action func()) {
 			action()
 		})
 	}
-	close := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { m.hideBanner(at) })
-	close.Importance = widget.LowImportance
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
-	bg.CornerRadius = theme.InputRadiusSize()
+	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { m.hideBanner(at) })
+	dismiss.Importance = widget.LowImportance
+	bg := newThemedBox(theme.ColorNameSelection, theme.InputRadiusSize())
 	m.banner.Objects = []fyne.CanvasObject{container.NewPadded(container.NewStack(bg,
-		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, close), label)))}
+		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, dismiss), label)))}
 	m.banner.Show()
 	m.banner.Refresh()
 	go func() {
@@ -410,16 +510,36 @@ func (m *MainWindow) failed(what string, err error) {
 	if m.ctx.Err() != nil {
 		return
 	}
-	showError(m.win, what, err)
+	// Over a form, not in place of it: the form stays open to be put right.
+	// Escape closes the error first.
+	if m.errorShown != nil {
+		m.errorShown.Hide()
+	}
+	d := errorDialog(m.win, what, err)
+	m.errorShown = d
+	d.SetOnClosed(func() {
+		if m.errorShown == d {
+			m.errorShown = nil
+		}
+	})
+	d.Show()
 }
 
 func (m *MainWindow) loadStaff() {
-	load(m.run, func() (string, error) {
-		v, _, err := m.store.LocalSetting(m.ctx, StaffSetting)
-		return v, err
-	}, func(v string, err error) {
-		if err == nil {
-			m.staff = v
+	load(m.run, func() ([2]string, error) {
+		staff, _, err := m.store.LocalSetting(m.ctx, StaffSetting)
+		if err != nil {
+			return [2]string{}, err
+		}
+		lead, _, err := m.store.LocalSetting(m.ctx, LeadDaysSetting)
+		return [2]string{staff, lead}, err
+	}, func(v [2]string, err error) {
+		if err != nil {
+			return
+		}
+		m.staff = v[0]
+		if n, err := strconv.Atoi(v[1]); err == nil && n >= 0 && n <= 366 {
+			m.leadDays = n
 		}
 	})
 }

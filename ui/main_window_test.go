@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"path/filepath"
 	"testing"
 	"time"
@@ -238,8 +241,13 @@ func TestCreateClient(t *testing.T) {
 		f := m.showClientForm(nil)
 		f.onSave()
 		texts := dialogTexts(w)
-		if !contains(texts, "The client was not saved: a name, organisation, e-mail or phone is needed.") {
-			t.Errorf("dialogs show %q, want the reason in plain words", texts)
+		if !contains(texts, "The client was not saved") || !contains(texts, "A name, organisation, e-mail or phone is needed.") {
+			t.Errorf("dialogs show %q, want what was not done and why in plain words", texts)
+		}
+		// Escape closes the error and leaves the form to be put right.
+		f.given.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if m.dialog == nil || contains(dialogTexts(w), "The client was not saved") {
+			t.Errorf("after Escape the dialogs show %q, want the form alone", dialogTexts(w))
 		}
 	})
 
@@ -265,7 +273,7 @@ func TestLogVisit(t *testing.T) {
 	shop := newTestShop(t)
 	m, w := newTestWindow(t, shop)
 	m.openClient(shop.anna)
-	requireShown(t, w, "Anna Berg", "dress: 38", "over a year ago", "Still right", "wool", "Visits", "first fitting")
+	requireShown(t, w, "Anna Berg", "dress: 38", "confirmed Jan 2024: ask again", "Still right", "wool", "Visits", "first fitting")
 
 	// Ctrl+L on the client's page: the note has the cursor, Enter saves.
 	m.logVisitAnywhere()
@@ -284,19 +292,51 @@ func TestLogVisit(t *testing.T) {
 	}
 	requireShown(t, w, "Visit · tried the blue dress")
 
+	t.Run("OpenAndDeleteAnEntry", func(t *testing.T) {
+		d := m.showLogVisit(shop.anna, "Anna Berg", "call")
+		test.Type(d.note, "wrong client")
+		test.Type(d.body, "a longer note that the row shortens")
+		d.onSave()
+		m.client.timeline.Select(0)
+		if !contains(dialogTexts(w), "a longer note that the row shortens") {
+			t.Fatalf("the entry dialog shows %q", dialogTexts(w))
+		}
+		test.Tap(findButton(w.Canvas().Overlays().Top(), "Delete entry"))
+		if contains(textsOf(w.Content()), "Call · wrong client") {
+			t.Errorf("the deleted entry is still on the timeline")
+		}
+		requireShown(t, w, "Visit · tried the blue dress")
+	})
+
 	t.Run("Purchase", func(t *testing.T) {
 		d := m.showLogVisit(shop.anna, "Anna Berg", "visit")
 		d.setKind("purchase")
+		if w.Canvas().Focused() != d.amount {
+			t.Fatalf("a purchase puts the cursor in %T, want the amount", w.Canvas().Focused())
+		}
 		test.Type(d.amount, "120,5")
-		test.Type(d.note, "silk scarf")
 		d.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if m.dialog == nil || w.Canvas().Focused() != d.note {
+			t.Fatalf("Enter after the amount should go to the note")
+		}
+		test.Type(d.note, "silk scarf")
+		d.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		requireShown(t, w, "Purchase · 120.50 EUR · silk scarf", "120.50 EUR")
+	})
+
+	t.Run("CtrlDigitPicksTheKind", func(t *testing.T) {
+		d := m.showLogVisit(shop.anna, "Anna Berg", "visit")
+		m.onGoKey(1, screenClients)
+		if d.kind != "purchase" || m.dialog == nil || m.client == nil {
+			t.Errorf("Ctrl+2 in the log dialog: kind %q, dialog open %v, client page %v", d.kind, m.dialog != nil, m.client != nil)
+		}
+		m.closeDialog()
 	})
 
 	t.Run("CheckinNeedsARating", func(t *testing.T) {
 		d := m.showLogVisit(shop.anna, "Anna Berg", "checkin")
 		d.onSave()
-		if !contains(dialogTexts(w), "Nothing was logged: pick how happy the client is, 1 to 5.") {
+		if !contains(dialogTexts(w), "Pick how happy the client is, 1 to 5.") {
 			t.Errorf("dialogs show %q", dialogTexts(w))
 		}
 		m.closeDialog()
@@ -354,6 +394,22 @@ func TestTodayActions(t *testing.T) {
 	m, w := newTestWindow(t, shop)
 	requireShown(t, w, "Call about the hem, overdue since Wed 11 Mar", "dress 38")
 
+	t.Run("ClickOpensTheClient", func(t *testing.T) {
+		for i, r := range m.today.rows {
+			if r.item.Kind == "birthday" {
+				m.today.list.Select(i)
+				break
+			}
+		}
+		if m.client == nil || m.client.id != shop.anna {
+			t.Fatalf("a click on Anna's card did not open her page")
+		}
+		if got := w.Title(); got != "Anna Berg – Rapport" {
+			t.Errorf("window title %q on Anna's page", got)
+		}
+		m.show(screenToday)
+	})
+
 	t.Run("SnoozeTask", func(t *testing.T) {
 		m.today.onSnooze(findTodayItem(t, m, "task"))
 		if contains(shownTexts(w), "Call about the hem") {
@@ -362,9 +418,19 @@ func TestTodayActions(t *testing.T) {
 	})
 	t.Run("DismissBirthday", func(t *testing.T) {
 		m.today.onDone(findTodayItem(t, m, "birthday"))
-		if contains(shownTexts(w), "turns 40") {
+		if todayHas(m, "birthday") {
 			t.Errorf("the dismissed birthday is still on Today")
 		}
+		requireShown(t, w, "Dismissed: Anna Berg, turns 40 on Saturday 14 March.")
+		undo := findButton(w.Content(), "Undo")
+		if undo == nil {
+			t.Fatal("no Undo after Dismiss")
+		}
+		test.Tap(undo)
+		if !todayHas(m, "birthday") {
+			t.Errorf("Undo did not bring the birthday back")
+		}
+		m.today.onDone(findTodayItem(t, m, "birthday"))
 		// It stays dismissed in a new window on this computer.
 		again := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
 		defer again.Window().Close()
@@ -375,6 +441,15 @@ func TestTodayActions(t *testing.T) {
 			}
 		}
 	})
+}
+
+func todayHas(m *MainWindow, kind string) bool {
+	for _, r := range m.today.rows {
+		if r.item.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func findTodayItem(t *testing.T, m *MainWindow, kind string) data.TodayItem {
@@ -424,7 +499,7 @@ func TestAppointments(t *testing.T) {
 	}
 	test.Type(start, "14:30")
 	start.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	requireShown(t, w, "14:30–15:30", "Anna Berg", "1 booked")
+	requireShown(t, w, "14:30–15:30", "Anna Berg", "1 appointment")
 
 	appts, _ := shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
 	if len(appts) != 1 {
@@ -435,11 +510,23 @@ func TestAppointments(t *testing.T) {
 	start = w.Canvas().Focused().(*dialogEntry)
 	start.SetText("16:00")
 	start.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	requireShown(t, w, "16:00–17:00", "1 booked")
+	requireShown(t, w, "16:00–17:00", "1 appointment")
 	appts, _ = shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
 	if len(appts) != 1 {
 		t.Fatalf("appointments after the move: %+v", appts)
 	}
+	// Confirmed from the client's page.
+	m.openClient(shop.anna)
+	sel := findSelect(w.Content(), "booked")
+	if sel == nil {
+		t.Fatal("no status on the client's appointment")
+	}
+	sel.SetSelected("confirmed")
+	appts, _ = shop.store.Appointments(context.Background(), testNow.AddDate(0, 0, -1), testNow.AddDate(0, 0, 1))
+	if appts[0].Status != "confirmed" {
+		t.Errorf("status after changing it on the client page: %q", appts[0].Status)
+	}
+	m.show(screenAppointments)
 	m.agenda.setStatus(appts[0], "done")
 	got, _ := shop.store.Interactions(context.Background(), shop.anna, 10)
 	if len(got) == 0 || got[0].Kind != "visit" {
@@ -457,6 +544,18 @@ func TestSettings(t *testing.T) {
 	if v, _, _ := shop.store.LocalSetting(context.Background(), StaffSetting); v != "Ines" || m.staff != "Ines" {
 		t.Errorf("staff setting %q, window %q", v, m.staff)
 	}
+	m.settings.lead.SetText("14")
+	m.settings.saveLead()
+	f := m.showClientForm(nil)
+	test.Type(f.given, "Noor")
+	test.Type(f.birthday, "1990-03-20")
+	f.onSave()
+	dates, err := shop.store.ImportantDates(context.Background(), m.client.id)
+	if err != nil || len(dates) != 1 || dates[0].LeadDays != 14 {
+		t.Errorf("the new client's birthday: %+v, %v; want a lead of 14 days", dates, err)
+	}
+	m.show(screenSettings)
+
 	m.settings.onBackupNow()
 	requireShown(t, w, "Last backup today")
 	m.settings.theme.SetSelected(themeDark)
@@ -516,7 +615,7 @@ func TestClientDetails(t *testing.T) {
 			t.Fatal("no Still right button beside the old size")
 		}
 		test.Tap(still)
-		if contains(textsOf(w.Content()), "over a year ago") {
+		if contains(textsOf(w.Content()), "ask again") {
 			t.Errorf("the size is still marked old after Still right")
 		}
 	})
@@ -673,4 +772,182 @@ func TestMergeDuplicates(t *testing.T) {
 	if n, _ := shop.store.CountContacts(ctx, ""); n != 3 {
 		t.Errorf("%d clients after merging, want 3", n)
 	}
+}
+
+func TestWindowKeysAndSize(t *testing.T) {
+	shop := newTestShop(t)
+	m, w := newTestWindow(t, shop)
+
+	t.Run("EscapeWithNothingFocused", func(t *testing.T) {
+		m.askRestore(data.ContactSummary{ID: shop.chidi, DisplayName: "Chidi Okafor"})
+		w.Canvas().Unfocus()
+		w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if m.dialog != nil || len(w.Canvas().Overlays().List()) != 0 {
+			t.Errorf("Escape left the dialog open")
+		}
+	})
+
+	t.Run("ShortcutsOpenTheirDialogs", func(t *testing.T) {
+		for _, tc := range []struct {
+			key   fyne.KeyName
+			title string
+		}{{fyne.KeyN, "New client"}, {fyne.KeyL, "Log a visit"}} {
+			m.closeDialog()
+			var sc fyne.Shortcut
+			for _, it := range m.mainMenu().Items[0].Items {
+				if cs, ok := it.Shortcut.(interface{ Key() fyne.KeyName }); ok && cs.Key() == tc.key {
+					sc = it.Shortcut
+				}
+			}
+			if sc == nil {
+				t.Fatalf("no menu shortcut on %s", tc.key)
+			}
+			w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(sc)
+			if !contains(dialogTexts(w), tc.title) {
+				t.Errorf("%s opened %q, want %q", sc.ShortcutName(), dialogTexts(w), tc.title)
+			}
+		}
+		m.closeDialog()
+	})
+
+	t.Run("RemembersTheSize", func(t *testing.T) {
+		first := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
+		first.Window().Resize(fyne.NewSize(900, 650))
+		first.Window().Close()
+		prefs := m.app.Preferences()
+		if wd, ht := prefs.Float(prefWindowWidth), prefs.Float(prefWindowHeight); wd != 900 || ht != 650 {
+			t.Errorf("saved size %vx%v, want 900x650", wd, ht)
+		}
+		again := NewMainWindow(m.app, shop.store, Options{Now: m.opts.Now, run: m.run})
+		defer again.Window().Close()
+		if got := again.Window().Canvas().Size(); got.Width != 900 || got.Height != 650 {
+			t.Errorf("a new window opens at %v, want 900x650", got)
+		}
+	})
+}
+
+func TestClientPhoto(t *testing.T) {
+	shop := newTestShop(t)
+	a := test.NewTempApp(t)
+	var prepared int
+	m := NewMainWindow(a, shop.store, Options{Now: func() time.Time { return testNow }, run: func(f func()) { f() },
+		PreparePhoto: func(b []byte) ([]byte, error) { prepared++; return b, nil }})
+	w := m.Window()
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+
+	var pic bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := shop.store.Contact(context.Background(), shop.chidi)
+	f := m.showClientForm(c)
+	if !contains(dialogTexts(w), "Choose picture…") {
+		t.Fatalf("the form offers no photo: %q", dialogTexts(w))
+	}
+	f.onPhoto(pic.Bytes(), nil)
+	f.onSave()
+	got, _ := shop.store.Contact(context.Background(), shop.chidi)
+	if !bytes.Equal(got.Photo, pic.Bytes()) {
+		t.Errorf("photo saved: %d bytes, want %d", len(got.Photo), pic.Len())
+	}
+
+	f = m.showClientForm(got)
+	f.onPhoto(nil, fmt.Errorf("vcf: not a JPEG, PNG or GIF picture"))
+	if !contains(dialogTexts(w), "Not a JPEG, PNG or GIF picture.") {
+		t.Errorf("dialogs show %q", dialogTexts(w))
+	}
+}
+
+// fakeExporter records where it was asked to write.
+type fakeExporter struct{ paths []string }
+
+func (f *fakeExporter) ExportContacts(_ context.Context, path string, v3 bool) (int, error) {
+	f.paths = append(f.paths, fmt.Sprint(path, " v3=", v3))
+	return 3, nil
+}
+
+func (f *fakeExporter) ExportCalendar(_ context.Context, path string) (string, error) {
+	f.paths = append(f.paths, path)
+	return "2 dates, 0 appointments and 1 tasks", nil
+}
+
+func TestExport(t *testing.T) {
+	shop := newTestShop(t)
+	a := test.NewTempApp(t)
+	exp := &fakeExporter{}
+	m := NewMainWindow(a, shop.store, Options{Exporter: exp, Now: func() time.Time { return testNow }, run: func(f func()) { f() }})
+	w := m.Window()
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+	var menu []string
+	for _, it := range m.mainMenu().Items[0].Items {
+		menu = append(menu, it.Label)
+	}
+	if !contains(menu, "Export clients as vCard…") || !contains(menu, "Export calendar (.ics)…") {
+		t.Errorf("the menu holds %q", menu)
+	}
+	m.exportContactsTo("/backup/clients.vcf", false)
+	requireShown(t, w, "3 clients exported to /backup/clients.vcf.")
+	m.exportCalendarTo("/backup/rapport.ics")
+	requireShown(t, w, "Exported 2 dates, 0 appointments and 1 tasks to rapport.ics.")
+	if fmt.Sprint(exp.paths) != "[/backup/clients.vcf v3=false /backup/rapport.ics]" {
+		t.Errorf("exports asked for: %v", exp.paths)
+	}
+}
+
+func TestReports(t *testing.T) {
+	shop := newTestShop(t)
+	ctx := context.Background()
+	for _, p := range []struct {
+		id     string
+		amount int64
+		months int
+	}{{shop.anna, 12000, -3}, {shop.anna, 8000, -1}, {shop.chidi, 4500, -2}} {
+		if err := shop.store.LogInteraction(ctx, &data.Interaction{ContactID: p.id, Kind: "purchase", At: testNow.AddDate(0, p.months, 0),
+			AmountMinor: p.amount, Currency: "EUR"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, w := newTestWindow(t, shop)
+	m.show(screenReports)
+	requireShown(t, w, "Last 12 months: 1 visit, 3 new clients, 245.00 EUR", "Best clients, by all they have spent",
+		"Anna Berg", "200.00 EUR · 2 purchases", "Chidi Okafor", "45.00 EUR · 1 purchase")
+	if got := m.reports.revenue.values; len(got) != reportMonths || got[len(got)-2] != 80 {
+		t.Errorf("revenue per month %v, want 12 months with 80 EUR last month", got)
+	}
+	test.Tap(findButton(w.Content(), "Chidi Okafor"))
+	if m.client == nil || m.client.id != shop.chidi {
+		t.Errorf("a best client's name does not open their page")
+	}
+}
+
+func findSelect(o fyne.CanvasObject, selected string) *widget.Select {
+	var found *widget.Select
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Select:
+			if v.Selected == selected {
+				found = v
+			}
+		case *fyne.Container:
+			for _, child := range v.Objects {
+				walk(child)
+			}
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(v).Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(o)
+	return found
 }

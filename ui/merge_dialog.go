@@ -40,8 +40,7 @@ func (p *ClientPage) showMerge() {
 	picker.entry.SetText(p.contact.DisplayName) // duplicates usually share the name
 	d := dialog.NewCustomWithoutButtons("Merge a duplicate of "+p.contact.DisplayName, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil, picker.box), m.win)
-	d.Resize(fyne.NewSize(560, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 560)
 	m.win.Canvas().Focus(picker.entry)
 }
 
@@ -67,27 +66,38 @@ func (p *ClientPage) compareForMerge(otherID string) {
 			m.failed("The records could not be compared", err)
 			return
 		}
-		columns := make([]fyne.CanvasObject, 2)
-		for i, side := range sides {
-			other := sides[1-i]
-			keep := widget.NewButton("Keep this one", func() { p.merge(side.contact, other.contact) })
-			keep.Importance = widget.HighImportance
-			columns[i] = container.NewBorder(nil, keep, nil, nil, mergeColumn(side, m))
+		// One row per fact, the two records side by side, so that a
+		// difference is seen at a glance.
+		cells := []fyne.CanvasObject{widget.NewLabel(""), mergeName(sides[0].contact), mergeName(sides[1].contact)}
+		facts := [2][]mergeFact{mergeFacts(sides[0], m), mergeFacts(sides[1], m)}
+		for i := range facts[0] {
+			what := newSecondaryText(fyne.TextAlignTrailing)
+			setSecondaryText(what, facts[0][i].what)
+			cells = append(cells, what, mergeValue(facts[0][i].value), mergeValue(facts[1][i].value))
+		}
+		keepLeft := widget.NewButton("Keep this one", func() { p.merge(sides[0].contact, sides[1].contact) })
+		keepRight := widget.NewButton("Keep this one", func() { p.merge(sides[1].contact, sides[0].contact) })
+		keepLeft.Importance, keepRight.Importance = widget.HighImportance, widget.HighImportance
+		cells = append(cells, widget.NewLabel(""), keepLeft, keepRight)
+		table := container.New(layout.NewCustomPaddedVBoxLayout(0))
+		for i := 0; i < len(cells); i += 3 {
+			table.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(90, 0), cells[i]), nil,
+				container.NewGridWithColumns(2, cells[i+1], cells[i+2])))
 		}
 		note := quiet("Everything of the other record moves onto the one kept: its timeline, preferences, dates, tasks and appointments. Phones and e-mails both have are kept once, empty fields are filled in, and an opt-out on either side stays.")
 		d := dialog.NewCustomWithoutButtons("Which record is kept?", container.NewBorder(note,
 			container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog)), nil, nil,
-			container.NewGridWithColumns(2, columns...)), m.win)
-		d.Resize(fyne.NewSize(820, 0))
-		m.showDialog(d)
+			table), m.win)
+		m.showDialogWidth(d, 820)
 	})
 }
 
-// mergeColumn lists one record's facts, to compare with the other's.
-func mergeColumn(s mergeSide, m *MainWindow) fyne.CanvasObject {
+// mergeFact is one line of the side by side view.
+type mergeFact struct{ what, value string }
+
+// mergeFacts lists one record's facts, in the same order for both sides.
+func mergeFacts(s mergeSide, m *MainWindow) []mergeFact {
 	c := s.contact
-	name := widget.NewLabel(c.DisplayName)
-	name.TextStyle.Bold = true
 	var phones, emails []string
 	for _, p := range c.Phones {
 		phones = append(phones, p.Number)
@@ -99,7 +109,7 @@ func mergeColumn(s mergeSide, m *MainWindow) fyne.CanvasObject {
 	if !s.summary.LastVisit.IsZero() {
 		last = agoText(s.summary.LastVisit, m.now())
 	}
-	facts := []struct{ what, value string }{
+	return []mergeFact{
 		{"Names", joinNonEmpty(" ", c.Given, c.Family)},
 		{"Company", c.Organization},
 		{"Phones", strings.Join(phones, ", ")},
@@ -110,15 +120,22 @@ func mergeColumn(s mergeSide, m *MainWindow) fyne.CanvasObject {
 		{"Added", c.Created.Local().Format("2 January 2006")},
 		{"From", c.Source},
 	}
-	rows := []fyne.CanvasObject{name}
-	for _, f := range facts {
-		v := f.value
-		if v == "" {
-			v = "—"
-		}
-		rows = append(rows, infoLine(nil, v, f.what))
+}
+
+func mergeName(c *data.Contact) fyne.CanvasObject {
+	l := widget.NewLabel(c.DisplayName)
+	l.TextStyle.Bold = true
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+func mergeValue(v string) fyne.CanvasObject {
+	if v == "" {
+		v = "—"
 	}
-	return container.NewVBox(rows...)
+	l := widget.NewLabel(v)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func dateTextOrEmpty(d data.Date) string {

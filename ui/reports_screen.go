@@ -32,12 +32,24 @@ type ReportsScreen struct {
 	revenue *barChart
 	clients *barChart
 	totals  *widget.Label
+	top     *fyne.Container
+	due     *fyne.Container
 	gen     int
+}
+
+// reportListLength is how many clients the best-clients and buy-again lists show.
+const reportListLength = 8
+
+// reportData is what the screen shows, loaded in one go.
+type reportData struct {
+	months []data.MonthFigures
+	top    []data.TopClient
+	due    []data.Repurchase
 }
 
 // NewReportsScreen builds the screen; Load fills it.
 func NewReportsScreen(m *MainWindow) *ReportsScreen {
-	s := &ReportsScreen{m: m, totals: widget.NewLabel("")}
+	s := &ReportsScreen{m: m, totals: widget.NewLabel(""), top: container.NewVBox(), due: container.NewVBox()}
 	s.visits = newBarChart("Visits per month", theme.ColorNamePrimary)
 	s.revenue = newBarChart("Revenue per month", colourRevenue)
 	s.clients = newBarChart("New clients per month", colourNewClients)
@@ -49,28 +61,171 @@ func (s *ReportsScreen) content() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	title.TextStyle.Bold = true
 	header := container.NewBorder(nil, nil, title, container.NewCenter(s.totals))
-	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
-		container.NewGridWithRows(2, s.revenue, container.NewGridWithColumns(2, s.visits, s.clients)))
+	lists := container.NewGridWithColumns(2,
+		reportPanel("Best clients, by all they have spent", s.top),
+		reportPanel("Due to buy again, by their own rhythm", s.due))
+	charts := container.NewVBox(
+		sized(s.revenue, 260),
+		sized(container.NewGridWithColumns(2, s.visits, s.clients), 240),
+		lists)
+	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(charts))
 }
 
 // Load reads the figures of the last twelve months.
 func (s *ReportsScreen) Load() {
 	s.gen++
 	gen := s.gen
+	if s.totals.Text == "" {
+		// Adding up a year of a big shop's timeline takes a few seconds;
+		// later loads keep the last charts up meanwhile.
+		s.totals.SetText("Adding up the last 12 months…")
+	}
 	today := s.m.todayDate()
 	from := data.DayOf(time.Date(today.Year, today.Month-reportMonths+1, 1, 0, 0, 0, 0, time.UTC))
-	load(s.m.run, func() ([]data.MonthFigures, error) { return s.m.store.MonthlyFigures(s.m.ctx, from, today) },
-		func(months []data.MonthFigures, err error) {
-			if gen != s.gen {
-				return
-			}
-			if err != nil {
-				s.m.failed("The figures could not be loaded", err)
-				return
-			}
-			s.show(months)
-		})
+	currency := s.m.opts.Currency
+	load(s.m.run, func() (reportData, error) {
+		var r reportData
+		var err error
+		if r.months, err = s.m.store.MonthlyFigures(s.m.ctx, from, today); err != nil {
+			return r, err
+		}
+		if main := mainCurrency(r.months); main != "" {
+			currency = main
+		}
+		if r.top, err = s.m.store.TopClients(s.m.ctx, currency, reportListLength); err != nil {
+			return r, err
+		}
+		r.due, err = s.m.store.RepurchaseDue(s.m.ctx, 30, reportListLength)
+		return r, err
+	}, func(r reportData, err error) {
+		if gen != s.gen {
+			return
+		}
+		if err != nil {
+			s.m.failed("The figures could not be loaded", err)
+			return
+		}
+		s.show(r.months)
+		s.showLists(r)
+	})
 }
+
+// mainCurrency is the currency the shop took most in over the months.
+func mainCurrency(months []data.MonthFigures) string {
+	byCurrency := map[string]int64{}
+	for _, m := range months {
+		for c, v := range m.Revenue {
+			byCurrency[c] += v
+		}
+	}
+	main := ""
+	for c, v := range byCurrency {
+		if main == "" || v > byCurrency[main] || v == byCurrency[main] && c < main {
+			main = c
+		}
+	}
+	return main
+}
+
+func (s *ReportsScreen) showLists(r reportData) {
+	s.top.Objects = nil
+	var most int64
+	for _, t := range r.top {
+		most = max(most, t.SpendMinor)
+	}
+	for _, t := range r.top {
+		s.top.Add(s.clientBar(t.ContactID, t.DisplayName, float32(t.SpendMinor)/float32(max(most, 1)),
+			money(t.SpendMinor, t.Currency)+" · "+plural(t.Purchases, "purchase", "purchases")))
+	}
+	if len(r.top) == 0 {
+		s.top.Add(quiet("No purchases logged yet."))
+	}
+	s.due.Objects = nil
+	today := s.m.todayDate()
+	for _, d := range r.due {
+		when := "due " + dateText(d.Due)
+		if d.Due.Time().Before(today.Time()) {
+			when = "was due " + dateText(d.Due)
+		}
+		s.due.Add(s.clientLine(d.ContactID, d.DisplayName, fmt.Sprintf("every %d days · %s", d.IntervalDays, when)))
+	}
+	if len(r.due) == 0 {
+		s.due.Add(quiet("No regular client is due to buy again this month."))
+	}
+	s.top.Refresh()
+	s.due.Refresh()
+}
+
+// clientBar is a client's name, opening their page, over a bar of their share.
+func (s *ReportsScreen) clientBar(id, name string, share float32, note string) fyne.CanvasObject {
+	bar := &shareBar{share: share}
+	bar.ExtendBaseWidget(bar)
+	return container.NewVBox(s.clientLine(id, name, note), bar)
+}
+
+func (s *ReportsScreen) clientLine(id, name, note string) fyne.CanvasObject {
+	open := widget.NewButton(name, func() { s.m.openClient(id) })
+	open.Importance = widget.LowImportance
+	open.Alignment = widget.ButtonAlignLeading
+	n := newSecondaryText(fyne.TextAlignTrailing)
+	n.Truncation = fyne.TextTruncateOff
+	setSecondaryText(n, note)
+	return container.NewBorder(nil, nil, nil, container.NewCenter(n), open)
+}
+
+// reportPanel is a titled box of the reports.
+func reportPanel(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	t := widget.NewLabel(title)
+	t.TextStyle.Bold = true
+	return container.NewStack(newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize()),
+		container.NewPadded(container.NewBorder(t, nil, nil, nil, content)))
+}
+
+// sized gives o a fixed height in a column.
+func sized(o fyne.CanvasObject, height float32) fyne.CanvasObject {
+	return container.New(&fixedHeight{height}, o)
+}
+
+type fixedHeight struct{ height float32 }
+
+func (f *fixedHeight) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (f *fixedHeight) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objects {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, f.height)
+}
+
+// shareBar is a thin bar filled to its share of the width.
+type shareBar struct {
+	widget.BaseWidget
+	share float32
+}
+
+func (b *shareBar) CreateRenderer() fyne.WidgetRenderer {
+	fill := newThemedBox(theme.ColorNamePrimary, 3)
+	return &shareBarRenderer{bar: b, fill: fill}
+}
+
+type shareBarRenderer struct {
+	bar  *shareBar
+	fill *themedBox
+}
+
+func (r *shareBarRenderer) Layout(size fyne.Size) {
+	r.fill.Resize(fyne.NewSize(size.Width*r.bar.share, size.Height))
+}
+func (r *shareBarRenderer) MinSize() fyne.Size           { return fyne.NewSize(40, 6) }
+func (r *shareBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.fill} }
+func (r *shareBarRenderer) Refresh()                     { r.fill.Refresh() }
+func (r *shareBarRenderer) Destroy()                     {}
 
 func (s *ReportsScreen) show(months []data.MonthFigures) {
 	// Revenue is drawn in the currency the shop takes most in; others are
@@ -116,7 +271,7 @@ func (s *ReportsScreen) show(months []data.MonthFigures) {
 	s.visits.set(labels, visits, func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	s.clients.set(labels, clients, func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	s.revenue.set(labels, revenue, compactNumber)
-	total := fmt.Sprintf("Last %d months: %d visits, %d new clients", reportMonths, totalVisits, totalClients)
+	total := fmt.Sprintf("Last %d months: %s, %s", reportMonths, plural(totalVisits, "visit", "visits"), plural(totalClients, "new client", "new clients"))
 	if main != "" {
 		total += ", " + money(byCurrency[main], main)
 	}
@@ -265,3 +420,11 @@ func (r *barChartRenderer) Refresh() {
 func (r *barChartRenderer) Objects() []fyne.CanvasObject { return r.objects }
 
 func (r *barChartRenderer) Destroy() {}
+
+// plural is "1 visit" or "3 visits".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

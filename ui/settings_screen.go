@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -51,6 +52,7 @@ func applyThemePreference(a fyne.App) {
 type SettingsScreen struct {
 	m         *MainWindow
 	staff     *widget.Entry
+	lead      *widget.Entry
 	theme     *widget.RadioGroup
 	feed      *widget.Label
 	feedStop  *widget.Button
@@ -66,6 +68,9 @@ func NewSettingsScreen(m *MainWindow) *SettingsScreen {
 	s.staff = widget.NewEntry()
 	s.staff.SetPlaceHolder("Your name, recorded on what you log here")
 	s.staff.OnSubmitted = func(string) { s.saveStaff() }
+	s.lead = widget.NewEntry()
+	s.lead.SetPlaceHolder(strconv.Itoa(data.DefaultLeadDays))
+	s.lead.OnSubmitted = func(string) { s.saveLead() }
 	s.theme = widget.NewRadioGroup([]string{themeSystem, themeLight, themeDark}, s.onTheme)
 	s.theme.Horizontal = true
 	s.theme.Required = true
@@ -87,6 +92,8 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 	title.TextStyle.Bold = true
 	saveStaff := widget.NewButton("Save", s.saveStaff)
 	staff := container.NewBorder(nil, nil, nil, saveStaff, s.staff)
+	lead := container.NewHBox(container.NewGridWrap(fyne.NewSize(80, s.lead.MinSize().Height), s.lead),
+		widget.NewLabel("days ahead"), widget.NewButton("Save", s.saveLead))
 	var feedRow fyne.CanvasObject = widget.NewLabel("Not available here.")
 	if s.m.opts.Feed != nil {
 		choose := widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.chooseFeed)
@@ -94,6 +101,7 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 	}
 	form := widget.NewForm(
 		widget.NewFormItem("Staff name on this computer", staff),
+		widget.NewFormItem("Remind of new birthdays and dates", lead),
 		widget.NewFormItem("Look", s.theme),
 		widget.NewFormItem("Calendar file", feedRow),
 		widget.NewFormItem("Backups", container.NewVBox(s.backup, s.backingUp, container.NewHBox(s.backupNow))),
@@ -143,6 +151,7 @@ func (s *SettingsScreen) Load() {
 			return
 		}
 		s.staff.SetText(st.staff)
+		s.lead.SetText(strconv.Itoa(s.m.leadDays))
 		s.showFeed(st.feed)
 		s.showBackup(st.last, st.hasBackup)
 	})
@@ -190,6 +199,22 @@ func (s *SettingsScreen) saveStaff() {
 		} else {
 			s.m.notify("What you log here is recorded as "+name+".", "", nil)
 		}
+	})
+}
+
+func (s *SettingsScreen) saveLead() {
+	n, err := strconv.Atoi(strings.TrimSpace(s.lead.Text))
+	if err != nil || n < 0 || n > 366 {
+		s.m.failed("The reminder was not saved", fmt.Errorf("%w: %q is not a number of days from 0 to 366", data.ErrInvalid, s.lead.Text))
+		return
+	}
+	act(s.m.run, func() error { return s.m.store.SetLocalSetting(s.m.ctx, LeadDaysSetting, strconv.Itoa(n)) }, func(err error) {
+		if err != nil {
+			s.m.failed("The reminder was not saved", err)
+			return
+		}
+		s.m.leadDays = n
+		s.m.notify(fmt.Sprintf("Birthdays and dates added here are reminded of %d days ahead.", n), "", nil)
 	})
 }
 

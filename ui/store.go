@@ -40,6 +40,7 @@ type ClientRecords interface {
 	Consents(ctx context.Context, contactID string) ([]data.Consent, error)
 	ImportantDates(ctx context.Context, contactID string) ([]data.ImportantDate, error)
 	Interactions(ctx context.Context, contactID string, limit int) ([]data.Interaction, error)
+	DeleteInteraction(ctx context.Context, id string) error
 	ContactAppointments(ctx context.Context, contactID string) ([]data.Appointment, error)
 	ContactTasks(ctx context.Context, contactID string) ([]data.Task, error)
 	ClientSummary(ctx context.Context, contactID string) (data.Summary, error)
@@ -57,7 +58,7 @@ type AgendaSource interface {
 	Appointments(ctx context.Context, from, to time.Time) ([]data.Appointment, error)
 	AddAppointment(ctx context.Context, a *data.Appointment) error
 	SetAppointmentStatus(ctx context.Context, id, status string) error
-	Contact(ctx context.Context, id string) (*data.Contact, error)
+	DisplayNames(ctx context.Context, ids []string) (map[string]string, error)
 	Search(ctx context.Context, query string, limit int) ([]data.ContactSummary, error)
 }
 
@@ -69,9 +70,12 @@ type SettingsSource interface {
 	Backup(ctx context.Context, reason string) (data.Backup, error)
 }
 
-// ReportSource gives the shop's figures by month.
+// ReportSource gives the shop's figures by month, its best clients, and who
+// is due to buy again.
 type ReportSource interface {
 	MonthlyFigures(ctx context.Context, from, to data.Date) ([]data.MonthFigures, error)
+	TopClients(ctx context.Context, currency string, limit int) ([]data.TopClient, error)
+	RepurchaseDue(ctx context.Context, days, limit int) ([]data.Repurchase, error)
 }
 
 // DemoLoader fills an empty client book with a generated boutique, for a
@@ -109,3 +113,7 @@ type CalendarFeed interface {
 
 // StaffSetting is the local setting that names the person using this computer.
 const StaffSetting = "staff"
+
+// LeadDaysSetting is the local setting of how many days ahead a new birthday
+// or date is reminded of, when it is added in the app.
+const LeadDaysSetting = "lead days"

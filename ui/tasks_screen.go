@@ -45,6 +45,12 @@ func NewTasksScreen(m *MainWindow) *TasksScreen {
 				o.(*taskRow).show(s.tasks[id])
 			}
 		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.tasks) && s.tasks[id].ContactID != "" {
+			m.openClient(s.tasks[id].ContactID)
+		}
+	}
 	return s
 }
 
@@ -150,7 +156,7 @@ func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), r.title, r.detail)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil,
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(24), r.icon)),
-		container.NewCenter(container.NewHBox(r.done, r.snooze, r.open)), text))
+		container.NewCenter(container.NewHBox(r.done, r.snooze, keepPlace(r.open))), text))
 }
 
 func (r *taskRow) show(t data.DueTask) {
@@ -229,7 +235,6 @@ func (m *MainWindow) showTaskForm(contactID, name string) {
 	}
 	d = dialog.NewCustomWithoutButtons(heading, container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", m.closeDialog), ok), nil, nil, form), m.win)
-	d.Resize(fyne.NewSize(520, 0))
-	m.showDialog(d)
+	m.showDialogWidth(d, 520)
 	m.win.Canvas().Focus(title)
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -53,12 +52,22 @@ type TodayScreen struct {
 	welcome fyne.CanvasObject
 	rows    []todayRow
 	gen     int
+
+	headings      map[int]bool // rows whose height was set to a heading's
+	headingHeight float32
+	cardHeight    float32
 }
 
 // NewTodayScreen builds the screen; Load fills it.
 func NewTodayScreen(m *MainWindow) *TodayScreen {
 	s := &TodayScreen{m: m}
 	s.list = widget.NewList(func() int { return len(s.rows) }, func() fyne.CanvasObject { return newTodayCard(s) }, s.updateRow)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id < len(s.rows) && s.rows[id].item.ContactID != "" {
+			m.openClient(s.rows[id].item.ContactID) // a click on the card, beside its buttons
+		}
+	}
 	s.title = widget.NewLabel("Today")
 	s.title.SizeName = theme.SizeNameHeadingText
 	s.title.TextStyle.Bold = true
@@ -146,7 +155,7 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		byKind[it.Kind] = append(byKind[it.Kind], it)
 		shown++
 	}
-	s.rows = s.rows[:0]
+	var rows []todayRow
 	for _, sec := range todaySections {
 		var group []data.TodayItem
 		for _, k := range sec.kinds {
@@ -155,9 +164,9 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		if len(group) == 0 {
 			continue
 		}
-		s.rows = append(s.rows, todayRow{heading: fmt.Sprintf("%s (%d)", sec.heading, len(group))})
+		rows = append(rows, todayRow{heading: fmt.Sprintf("%s (%d)", sec.heading, len(group))})
 		for _, it := range group {
-			s.rows = append(s.rows, todayRow{item: it})
+			rows = append(rows, todayRow{item: it})
 		}
 	}
 	switch shown {
@@ -175,12 +184,32 @@ func (s *TodayScreen) show(items []data.TodayItem) {
 		s.list.Hide()
 		s.empty.Show()
 	}
-	headingHeight := widget.NewLabel("X").MinSize().Height + theme.Padding()*2
-	for i, r := range s.rows {
+	s.setRows(rows)
+}
+
+// setRows gives the headings their lower height and the cards theirs. Each
+// SetItemHeight refreshes the list, so the heights are set while the list
+// is empty, where that costs nothing, and the rows put in after.
+func (s *TodayScreen) setRows(rows []todayRow) {
+	s.rows = nil
+	if s.headingHeight == 0 {
+		s.headingHeight = widget.NewLabel("X").MinSize().Height + theme.Padding()*2
+		s.cardHeight = newTodayCard(s).MinSize().Height
+	}
+	headings := map[int]bool{}
+	for i, r := range rows {
 		if r.heading != "" {
-			s.list.SetItemHeight(i, headingHeight)
+			headings[i] = true
+			s.list.SetItemHeight(i, s.headingHeight)
 		}
 	}
+	for i := range s.headings {
+		if !headings[i] {
+			s.list.SetItemHeight(i, s.cardHeight)
+		}
+	}
+	s.headings = headings
+	s.rows = rows
 	s.list.Refresh()
 }
 
@@ -241,6 +270,7 @@ func (s *TodayScreen) onDone(it data.TodayItem) {
 		}
 		s.hide(it, data.DayOf(until.Time().AddDate(0, 0, 1)))
 		s.Load()
+		s.offerUndo(it, "Dismissed")
 		return
 	}
 	act(s.m.run, work, func(err error) {
@@ -270,6 +300,31 @@ func (s *TodayScreen) onSnooze(it data.TodayItem) {
 		s.hide(it, s.daysFromToday(1))
 	}
 	s.Load()
+	s.offerUndo(it, "Snoozed")
+}
+
+// offerUndo says what was put aside and offers to bring it back.
+func (s *TodayScreen) offerUndo(it data.TodayItem, what string) {
+	name := it.DisplayName
+	if name == "" {
+		name = "the shop"
+	}
+	s.m.notify(fmt.Sprintf("%s: %s, %s.", what, name, it.Detail), "Undo", func() {
+		s.unhide(it)
+		s.Load()
+	})
+}
+
+// unhide brings back a card put aside on this computer.
+func (s *TodayScreen) unhide(it data.TodayItem) {
+	key := todayKey(it) + "|"
+	var keep []string
+	for _, v := range s.m.app.Preferences().StringList(prefTodayHidden) {
+		if !strings.HasPrefix(v, key) {
+			keep = append(keep, v)
+		}
+	}
+	s.m.app.Preferences().SetStringList(prefTodayHidden, keep)
 }
 
 // snoozeLabel says how long Snooze puts a card aside.
@@ -296,7 +351,7 @@ type todayCard struct {
 	log     *widget.Button
 	done    *widget.Button
 	snooze  *widget.Button
-	bg      *canvas.Rectangle
+	bg      *themedBox
 }
 
 func newTodayCard(s *TodayScreen) fyne.CanvasObject {
@@ -322,11 +377,10 @@ func newTodayCard(s *TodayScreen) fyne.CanvasObject {
 	for _, b := range []*widget.Button{c.open, c.log, c.done, c.snooze} {
 		b.Importance = widget.LowImportance
 	}
-	c.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	c.bg.CornerRadius = theme.InputRadiusSize()
+	c.bg = newThemedBox(theme.ColorNameInputBackground, theme.InputRadiusSize())
 	// The actions sit beside the title so the context line below has the
 	// whole width of the card: it is the line staff read.
-	actions := container.NewHBox(c.log, c.done, c.snooze, c.open)
+	actions := container.NewHBox(c.log, c.done, keepPlace(c.snooze), keepPlace(c.open))
 	top := container.NewBorder(nil, nil, nil, actions, c.title)
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-3*theme.Padding()), top, c.context)
 	c.card = container.NewStack(c.bg, container.NewPadded(container.NewBorder(nil, nil,

@@ -13,6 +13,8 @@ import (
 
 	"rapport/assets"
 	"rapport/data"
+	"rapport/data/ics"
+	"rapport/data/vcf"
 	"rapport/ui"
 )
 
@@ -35,10 +37,12 @@ func (c *cli) runGUI() error {
 		}
 	}
 	opts := ui.Options{
-		Currency: defaultCurrency(c.store.Region),
-		Zone:     localZone(),
-		Feed:     c.feed,
-		Importer: guiImporter{c},
+		Currency:     defaultCurrency(c.store.Region),
+		Zone:         localZone(),
+		Feed:         c.feed,
+		Importer:     guiImporter{c},
+		Exporter:     guiExporter{c},
+		PreparePhoto: vcf.PreparePhoto,
 	}
 	if c.sync != nil {
 		opts.Sync = c.sync
@@ -121,4 +125,35 @@ func (c *cli) benchFirstFrame(a fyne.App, opts *ui.Options, spec string) error {
 		time.AfterFunc(quitAfter, func() { fyne.Do(a.Quit) })
 	}
 	return nil
+}
+
+// guiExporter writes the app's exports as export vcard -o and export ical -o do.
+type guiExporter struct{ c *cli }
+
+func (g guiExporter) ExportContacts(ctx context.Context, path string, v3 bool) (int, error) {
+	entries, err := vcf.Load(ctx, g.c.store, "", nil)
+	if err != nil {
+		return 0, err
+	}
+	version := vcf.V4
+	if v3 {
+		version = vcf.V3
+	}
+	var b bytes.Buffer
+	if err := vcf.Export(&b, entries, version); err != nil {
+		return 0, err
+	}
+	return len(entries), writeFileAtomic(path, b.Bytes())
+}
+
+func (g guiExporter) ExportCalendar(ctx context.Context, path string) (string, error) {
+	var b bytes.Buffer
+	st, err := ics.Export(ctx, &b, g.c.store, optionsAll())
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d dates, %d appointments and %d tasks", st.Dates, st.Appointments, st.Tasks), nil
 }

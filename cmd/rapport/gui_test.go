@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,42 @@ func TestKeptFeedFromSettings(t *testing.T) {
 	}
 	if got, _ := c.feed.FeedFile(c.ctx); got != "" {
 		t.Errorf("FeedFile after stopping = %q", got)
+	}
+}
+
+// TestGUIExporter: the app's exports write what export vcard and export ical write.
+func TestGUIExporter(t *testing.T) {
+	s := newShop(t)
+	s.ok("contact", "add", "--given", "Anna", "--family", "Berg", "--birthday", "1986-03-14")
+	s.ok("contact", "add", "--given", "Chidi", "--family", "Okafor")
+	var out, errb bytes.Buffer
+	c := &cli{stdout: &out, stderr: &errb, dbPath: s.db, ctx: context.Background()}
+	if err := c.open(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.store.Close()
+	dir := t.TempDir()
+	for _, v3 := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("clients-%v.vcf", v3))
+		n, err := guiExporter{c}.ExportContacts(c.ctx, path, v3)
+		if err != nil || n != 2 {
+			t.Fatalf("ExportContacts(v3 %v) = %d, %v", v3, n, err)
+		}
+		b, _ := os.ReadFile(path)
+		want := "VERSION:4.0"
+		if v3 {
+			want = "VERSION:3.0"
+		}
+		if strings.Count(string(b), "BEGIN:VCARD") != 2 || !strings.Contains(string(b), want) {
+			t.Errorf("vCard export (v3 %v):\n%s", v3, b)
+		}
+	}
+	path := filepath.Join(dir, "rapport.ics")
+	what, err := guiExporter{c}.ExportCalendar(c.ctx, path)
+	if err != nil || !strings.HasPrefix(what, "1 dates") {
+		t.Fatalf("ExportCalendar = %q, %v", what, err)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "BEGIN:VCALENDAR") {
+		t.Errorf("calendar export:\n%s", b)
 	}
 }

@@ -146,3 +146,13 @@ func photoType(b []byte) string {
 	}
 	return "image/jpeg"
 }
+
+// PreparePhoto makes a picture chosen in the app fit a contact the way an
+// imported photo is made to: checked to be a JPEG, PNG or GIF, kept as it is
+// when small, else scaled to fit 256 pixels and written as JPEG.
+func PreparePhoto(b []byte) ([]byte, error) {
+	if _, _, err := image.DecodeConfig(bytes.NewReader(b)); err != nil {
+		return nil, fmt.Errorf("vcf: not a JPEG, PNG or GIF picture: %w", err)
+	}
+	return downscale(b)
+}
