@@ -87,6 +87,7 @@ type Store interface {
 	TodaySource
 	TaskSource
 	ClientRecords
+	HistorySource
 	ClientDetailsEditor
 	ClientMerger
 	VisitLogger
