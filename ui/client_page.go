@@ -114,7 +114,7 @@ func (p *ClientPage) content() fyne.CanvasObject {
 	})
 	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), p.onDelete)
 	del.Importance = widget.DangerImportance
-	actions := container.NewHBox(logVisit, appt, task, edit, merge, del)
+	actions := container.NewHBox(logVisit, appt, task, edit, merge, p.privacyButton(), del)
 	names := container.New(layout.NewCustomPaddedVBoxLayout(0), p.name, p.subtitle, p.tags)
 	header := container.NewBorder(container.NewHBox(back), nil, container.NewCenter(p.photo), nil, names)
 	p.noEvents = container.NewVBox(quiet("Nothing logged yet. Log a visit (Ctrl+L) after the client's next visit, call or purchase."))

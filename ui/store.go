@@ -88,6 +88,7 @@ type Store interface {
 	TaskSource
 	ClientRecords
 	HistorySource
+	PersonalData
 	ClientDetailsEditor
 	ClientMerger
 	VisitLogger
