@@ -105,6 +105,14 @@ func (h *clientHistory) Load() {
 			return
 		}
 		h.lines = historyLines(entries)
+		heading, field := historyRowHeights()
+		for i, l := range h.lines {
+			if l.heading {
+				h.list.SetItemHeight(i, heading)
+			} else {
+				h.list.SetItemHeight(i, field)
+			}
+		}
 		if len(h.lines) == 0 {
 			h.status.SetText("No changes recorded yet.")
 			h.status.Show()
@@ -162,10 +170,20 @@ func historyWhoWhere(e *data.HistoryEntry) string {
 	return when + " · " + who + " · " + where
 }
 
+// historyFieldWords names the stored fields whose names say little to
+// people; the others show with spaces for underscores.
+var historyFieldWords = map[string]string{
+	"start_utc": "start", "end_utc": "end", "tz": "time zone", "e164": "number (international)",
+	"max_per_month": "at most per month", "lead_days": "reminder days ahead",
+}
+
 // historyChangeText is one field's change: "family: Berg → Lind"; the old
 // value only where an earlier change set it, and none for a new record.
 func historyChangeText(e *data.HistoryEntry, c data.FieldChange) string {
-	field := strings.ReplaceAll(c.Field, "_", " ")
+	field := historyFieldWords[c.Field]
+	if field == "" {
+		field = strings.ReplaceAll(c.Field, "_", " ")
+	}
 	if c.OldKnown && e.Action != "created" {
 		return fmt.Sprintf("%s: %s → %s", field, historyValueText(c.Old), historyValueText(c.New))
 	}
@@ -182,12 +200,15 @@ func historyValueText(v string) string {
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 		return t.In(time.Local).Format("2 Jan 2006, 15:04")
 	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t.Format("2 Jan 2006")
+	}
 	return v
 }
 
 // historyRow is one line of the History tab: a heading (icon, what was
-// changed, and when/who/where beside it) or a field's change, indented
-// under its heading.
+// changed, and under it when, by whom, where) or a field's change, indented
+// under its heading on one shorter line.
 type historyRow struct {
 	widget.BaseWidget
 	icon    *widget.Icon
@@ -202,14 +223,22 @@ func newHistoryRow() fyne.CanvasObject {
 	r := &historyRow{icon: widget.NewIcon(nil), title: widget.NewLabel(""), detail: newSecondaryText(fyne.TextAlignLeading),
 		change: widget.NewLabel("")}
 	r.title.TextStyle.Bold = true
+	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.change.Truncation = fyne.TextTruncateEllipsis
-	// The title keeps its width; the when/who/where beside it takes the
-	// rest and is cut short first on a narrow window.
-	r.heading = container.NewBorder(nil, nil,
-		container.NewHBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(20), r.icon)), r.title), nil, r.detail)
-	r.field = container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSquareSize(28), layout.NewSpacer()), nil, r.change)
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), r.title, r.detail)
+	r.heading = container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(24), r.icon)), nil, text)
+	// The change's label keeps its text centred but gives up some of its
+	// padding, so that a change with many fields stays compact.
+	r.field = container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSquareSize(24), layout.NewSpacer()), nil,
+		container.New(layout.NewCustomPaddedLayout(-theme.Padding(), -theme.Padding(), 0, 0), r.change))
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// historyRowHeights are the heights of a heading and of a field's change.
+func historyRowHeights() (heading, field float32) {
+	r := newHistoryRow().(*historyRow)
+	return r.heading.MinSize().Height, r.field.MinSize().Height
 }
 
 func (r *historyRow) CreateRenderer() fyne.WidgetRenderer {
