@@ -56,9 +56,13 @@ func (p *ClientPage) onExportPersonalData() {
 		// The dialog opens the file for writing; the zip is written by
 		// path instead, so that it is readable by the user only and is never
 		// left half-written.
-		path := w.URI().Path()
+		u := w.URI()
 		w.Close()
-		p.exportPersonalData(path)
+		if u.Scheme() != "file" {
+			p.m.showDialog(dialog.NewInformation("Not exported", "Choose a folder on this computer or a drive connected to it.", p.m.win))
+			return
+		}
+		p.exportPersonalData(u.Path())
 	}, p.m.win)
 	d.SetTitleText("Export " + p.contact.DisplayName + "'s personal data")
 	d.SetConfirmText("Export")
