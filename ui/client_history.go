@@ -31,8 +31,9 @@ var historyRecordWords = map[string]string{
 
 // historyLine is one line of the History tab: an entry's heading (what was
 // changed, when, by whom, where) or one field it changed. The entries are
-// flattened into lines so that the list keeps one row height and stays
-// virtualised however many fields a change touched.
+// flattened into lines of two known heights so that the list stays
+// virtualised: a change of many fields is many short rows, not one tall row
+// that would have to be measured.
 type historyLine struct {
 	heading bool
 	entry   *data.HistoryEntry
@@ -40,8 +41,8 @@ type historyLine struct {
 }
 
 // clientHistory is the History tab of the client page: every change to the
-// client, newest first. It loads when first shown and again when the page
-// reloads while it is shown, since the log is read whole each time.
+// client, newest first. It loads each time its tab is chosen and when the
+// page reloads while it is shown, so that a change just made is there.
 type clientHistory struct {
 	m      *MainWindow
 	id     string
