@@ -55,6 +55,8 @@ type ClientPage struct {
 	timeline *widget.List
 	status   *widget.Label
 	noEvents fyne.CanvasObject
+	history  *clientHistory
+	tabs     *container.AppTabs
 	body     fyne.CanvasObject
 	root     fyne.CanvasObject // what content built, while the page is in the window
 	page     *fyne.Container
@@ -74,6 +76,7 @@ func NewClientPage(m *MainWindow, id string, back func()) *ClientPage {
 	p.figures = container.NewGridWithColumns(4)
 	p.left = container.NewVBox()
 	p.status = widget.NewLabel("Loading…")
+	p.history = newClientHistory(m, id)
 	p.timeline = widget.NewList(func() int { return len(p.details.timeline) }, newTimelineRow, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id < len(p.details.timeline) {
 			o.(*timelineRow).show(p.details.timeline[id], p.m.now())
@@ -119,13 +122,11 @@ func (p *ClientPage) content() fyne.CanvasObject {
 	})
 	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), p.onDelete)
 	del.Importance = widget.DangerImportance
-	actions := container.NewHBox(logVisit, appt, task, edit, merge, del)
+	actions := container.NewHBox(logVisit, appt, task, edit, merge, p.privacyButton(), del)
 	names := container.New(layout.NewCustomPaddedVBoxLayout(0), p.name, p.subtitle, p.tags)
 	header := container.NewBorder(container.NewHBox(back), nil, container.NewCenter(p.photo), nil, names)
-	timelineTitle := widget.NewLabel("Timeline")
-	timelineTitle.TextStyle.Bold = true
 	p.noEvents = container.NewVBox(quiet("Nothing logged yet. Log a visit (Ctrl+L) after the client's next visit, call or purchase."))
-	right := container.NewBorder(container.NewVBox(p.figures, timelineTitle), nil, nil, nil, container.NewStack(p.timeline, p.noEvents))
+	right := container.NewBorder(p.figures, nil, nil, nil, p.historyTabs(container.NewStack(p.timeline, p.noEvents)))
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(p.left)), right)
 	split.Offset = 0.42
 	p.body = split
@@ -140,6 +141,7 @@ func (p *ClientPage) Load() {
 	p.gen++
 	gen := p.gen
 	st, ctx, id := p.m.store, p.m.ctx, p.id
+	p.history.reloadIfShown()
 	load(p.m.run, func() (clientDetails, error) {
 		var d clientDetails
 		var err error

@@ -91,6 +91,8 @@ type Store interface {
 	TodaySource
 	TaskSource
 	ClientRecords
+	HistorySource
+	PersonalData
 	ClientDetailsEditor
 	ClientMerger
 	VisitLogger
