@@ -94,6 +94,7 @@ type Store interface {
 	SettingsSource
 	ReportSource
 	DemoLoader
+	LoyaltySource
 }
 
 var _ Store = (*data.Store)(nil)

@@ -34,6 +34,7 @@ var todaySections = []struct {
 	{"Birthdays and anniversaries", []string{"birthday", "anniversary", "date"}},
 	{"Check in after a complaint", []string{"checkin"}},
 	{"Due to buy again", []string{"repurchase"}},
+	{"Loyalty: new tiers and rewards waiting", []string{"tier", "reward"}},
 	{"Not seen for a while", []string{"not-seen"}},
 }
 
