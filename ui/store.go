@@ -95,6 +95,7 @@ type Store interface {
 	ReportSource
 	DemoLoader
 	LoyaltySource
+	OutreachSource
 }
 
 var _ Store = (*data.Store)(nil)
