@@ -231,7 +231,7 @@ func (p *ClientPage) show(d clientDetails) {
 		p.datesSection(d.dates), p.appointmentSection(d.appointments), p.taskSection(d.tasks),
 	}
 	if d.loyalty != nil {
-		p.left.Objects = append(p.left.Objects[:1], append([]fyne.CanvasObject{p.loyaltySection(d.loyalty)}, p.left.Objects[1:]...)...)
+		p.left.Objects = append(p.left.Objects[:2], append([]fyne.CanvasObject{p.loyaltySection(d.loyalty)}, p.left.Objects[2:]...)...)
 	}
 	if c.Notes != "" {
 		notes := widget.NewLabel(c.Notes)

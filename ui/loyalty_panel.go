@@ -83,9 +83,15 @@ func (p *ClientPage) loyaltySection(l *loyaltyDetails) fyne.CanvasObject {
 	rows = append(rows, infoLine(themed(iconTier), points, note))
 
 	if st.NextTier != "" {
+		// The bar runs from nothing spent to the next tier's threshold, not
+		// from the current tier's: "340 of 1,000" is what staff can say to
+		// the client, where "5% of the way from Silver" is not.
+		target := st.SpendMinor + st.ToNextTierMinor
 		bar := widget.NewProgressBar()
-		bar.SetValue(float64(st.ProgressPercent) / 100)
-		bar.TextFormatter = func() string { return fmt.Sprintf("%d%% of the way to %s", st.ProgressPercent, st.NextTier) }
+		bar.SetValue(float64(st.SpendMinor) / float64(max(target, 1)))
+		bar.TextFormatter = func() string {
+			return fmt.Sprintf("%s of %s toward %s", strings.TrimSuffix(money(st.SpendMinor, st.Currency), " "+st.Currency), money(target, st.Currency), st.NextTier)
+		}
 		rows = append(rows, bar, quiet(fmt.Sprintf("%s more to reach %s", money(st.ToNextTierMinor, st.Currency), st.NextTier)))
 	} else if st.Tier != "" {
 		rows = append(rows, quiet("The top tier."))
@@ -96,7 +102,7 @@ func (p *ClientPage) loyaltySection(l *loyaltyDetails) fyne.CanvasObject {
 			continue
 		}
 		redeem := smallButton("Redeem", themed(iconGift), func() { p.confirmRedeem(r) })
-		redeem.Importance = widget.HighImportance
+		redeem.Importance = widget.MediumImportance
 		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(redeem),
 			infoLine(theme.NewPrimaryThemedResource(iconGift), r.Name, pointsText(r.CostPoints))))
 	}

@@ -50,6 +50,8 @@ const (
 	newSegment    = "New segment"
 )
 
+const chooseToOptOut = "Choose a client in a list to record that they opted out."
+
 // OutreachScreen is the segment builder and, beside it, who of the segment
 // may be contacted on a channel and who may not, with the reason.
 type OutreachScreen struct {
@@ -85,6 +87,7 @@ type OutreachScreen struct {
 	exportButton *widget.Button
 	sendButton   *widget.Button
 	optOutButton *widget.Button
+	optOutHint   *widget.Label
 
 	programme data.LoyaltyProgramme
 	saved     []data.Segment
@@ -106,7 +109,7 @@ func NewOutreachScreen(m *MainWindow) *OutreachScreen {
 	s.tag = widget.NewSelect([]string{anyTag}, changed)
 	s.tag.SetSelected(anyTag)
 	s.pref = widget.NewEntry()
-	s.pref.SetPlaceHolder("dress=38, size:shoes=39, dislike:=wool")
+	s.pref.SetPlaceHolder("dress=38 or size:shoes=39")
 	s.pref.OnChanged = changed
 	s.tier = widget.NewSelect([]string{anyTier}, changed)
 	s.tier.SetSelected(anyTier)
@@ -134,7 +137,7 @@ func NewOutreachScreen(m *MainWindow) *OutreachScreen {
 	s.kind = widget.NewSelect(kinds, changed)
 	s.kind.SetSelected(anyKind)
 	s.kindDays = widget.NewEntry()
-	s.kindDays.SetPlaceHolder("ever, or within days")
+	s.kindDays.SetPlaceHolder("within days")
 	s.kindDays.OnChanged = changed
 	s.town = widget.NewEntry()
 	s.town.SetPlaceHolder("Lisbon")
@@ -185,6 +188,8 @@ func NewOutreachScreen(m *MainWindow) *OutreachScreen {
 	s.sendButton.Importance = widget.HighImportance
 	s.optOutButton = widget.NewButtonWithIcon("Record opt-out…", theme.NewErrorThemedResource(theme.CancelIcon()), s.onOptOut)
 	s.optOutButton.Disable()
+	s.optOutHint = widget.NewLabel(chooseToOptOut)
+	s.optOutHint.Wrapping = fyne.TextWrapWord
 	return s
 }
 
@@ -209,11 +214,13 @@ func (s *OutreachScreen) content() fyne.CanvasObject {
 	builder := container.NewBorder(container.NewVBox(builderHead, segmentBar), nil, nil, nil, container.NewVScroll(s.formBox))
 
 	channelRow := container.NewBorder(nil, nil, widget.NewLabel("Channel"), nil, s.channel)
-	buttons := container.NewHBox(s.copyButton, s.exportButton, s.sendButton, layout.NewSpacer(), s.optOutButton)
+	buttons := container.NewHBox(s.copyButton, s.exportButton, s.sendButton)
 	lists := container.NewGridWithColumns(2,
 		container.NewBorder(s.includedHead, nil, nil, nil, s.includedList),
 		container.NewBorder(s.excludedHead, nil, nil, nil, s.excludedList))
-	audience := container.NewBorder(container.NewVBox(s.count, channelRow, buttons, widget.NewSeparator()), nil, nil, nil, lists)
+	// The opt-out sits under the lists it acts on, with a word on how to use it.
+	optOut := container.NewBorder(widget.NewSeparator(), nil, nil, s.optOutButton, s.optOutHint)
+	audience := container.NewBorder(container.NewVBox(s.count, channelRow, buttons, widget.NewSeparator()), optOut, nil, nil, lists)
 
 	split := container.NewHSplit(container.NewPadded(builder), container.NewPadded(audience))
 	split.Offset = 0.4
@@ -397,9 +404,15 @@ func clientCount(n int) string {
 
 func (s *OutreachScreen) choose(c *data.Unreachable) {
 	s.selected = c
-	if c == nil || c.Reason == "opted out" {
+	switch {
+	case c == nil:
+		s.optOutHint.SetText(chooseToOptOut)
 		s.optOutButton.Disable()
-	} else {
+	case c.Reason == "opted out":
+		s.optOutHint.SetText(c.DisplayName + " has opted out already.")
+		s.optOutButton.Disable()
+	default:
+		s.optOutHint.SetText(c.DisplayName + " chosen.")
 		s.optOutButton.Enable()
 	}
 }
@@ -615,7 +628,12 @@ func (s *OutreachScreen) askSave(then func()) {
 	}
 	name := newDialogEntry(s.m, "Size 38 regulars in Lisbon")
 	name.SetText(s.savedName)
-	s.m.editDialog("Save the segment", []*widget.FormItem{widget.NewFormItem("Name", name)}, name, func() (func() error, error) {
+	items := []*widget.FormItem{widget.NewFormItem("Name", name)}
+	if then != nil {
+		// Recording a message names the segment it went to, so it is saved first.
+		items = append([]*widget.FormItem{widget.NewFormItem("", widget.NewLabel("Name these clients first: the record says who the message went to."))}, items...)
+	}
+	s.m.editDialog("Save the segment", items, name, func() (func() error, error) {
 		n := strings.TrimSpace(name.Text)
 		if n == "" {
 			return nil, fmt.Errorf("%w: give the segment a name, such as \"Size 38 regulars\"", data.ErrInvalid)

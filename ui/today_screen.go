@@ -33,8 +33,8 @@ var todaySections = []struct {
 	{"Tasks due", []string{"task"}},
 	{"Birthdays and anniversaries", []string{"birthday", "anniversary", "date"}},
 	{"Check in after a complaint", []string{"checkin"}},
-	{"Due to buy again", []string{"repurchase"}},
 	{"Loyalty: new tiers and rewards waiting", []string{"tier", "reward"}},
+	{"Due to buy again", []string{"repurchase"}},
 	{"Not seen for a while", []string{"not-seen"}},
 }
 
