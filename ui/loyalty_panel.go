@@ -202,6 +202,6 @@ func (p *ClientPage) showLedger(entries []data.LoyaltyEntry) {
 	}
 	label := widget.NewLabel(strings.Join(lines, "\n"))
 	scroll := container.NewVScroll(label)
-	scroll.SetMinSize(fyne.NewSize(460, 260))
+	scroll.SetMinSize(fyne.NewSize(460, min(label.MinSize().Height, 320)))
 	p.m.showDialog(dialog.NewCustom("Points of "+p.contact.DisplayName, "Close", scroll, p.m.win))
 }

@@ -102,7 +102,9 @@ type OutreachScreen struct {
 
 // NewOutreachScreen builds the screen; Load fills it.
 func NewOutreachScreen(m *MainWindow) *OutreachScreen {
-	s := &OutreachScreen{m: m, delay: outreachDelay}
+	// Setting the first choices below is not a change to count.
+	s := &OutreachScreen{m: m, delay: outreachDelay, filling: true}
+	defer func() { s.filling = false }()
 	changed := func(string) { s.onFilterChanged() }
 	s.segments = widget.NewSelect(nil, s.onSegmentChosen)
 	s.segments.PlaceHolder = "Saved segments"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -158,4 +159,21 @@ func TestAudienceCSV(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("csv %q, want %q", b, want)
 	}
+}
+
+// While the owner is still choosing, nothing is counted: the count waits
+// until the filter has stopped changing.
+func TestSegmentBuilderWaitsForTheLastChange(t *testing.T) {
+	shop := newTestShop(t)
+	_, w, s := newOutreachWindow(t, shop)
+	requireShown(t, w, "3 clients match")
+	s.delay = time.Hour
+	s.tag.SetSelected("vip")
+	test.Type(s.town, "Stockholm")
+	requireShown(t, w, "3 clients match")
+	if s.timer == nil || !s.timer.Stop() {
+		t.Fatal("no count is waiting for the end of the changes")
+	}
+	s.recount()
+	requireShown(t, w, "0 clients match")
 }
