@@ -149,7 +149,13 @@ func NewOutreachScreen(m *MainWindow) *OutreachScreen {
 	for _, ch := range data.Channels {
 		channels = append(channels, channelTitle(ch))
 	}
-	s.channel = widget.NewSelect(channels, changed)
+	// The channel is not part of the segment: changing it recounts but
+	// leaves the segment as saved.
+	s.channel = widget.NewSelect(channels, func(string) {
+		if !s.filling {
+			s.schedule()
+		}
+	})
 	s.channel.SetSelected(channelTitle("email"))
 	s.count = widget.NewLabel("…")
 	s.count.TextStyle.Bold = true
@@ -380,7 +386,7 @@ func (s *OutreachScreen) showAudience(a data.Audience) {
 	if n == 1 {
 		verb = "matches"
 	}
-	s.count.SetText(fmt.Sprintf("%s %s · %d may be contacted by %s", clientCount(n), verb, len(a.Included), strings.ToLower(channelTitle(a.Channel))))
+	s.count.SetText(fmt.Sprintf("%s %s · %d may be contacted by %s", clientCount(n), verb, len(a.Included), channelWord(a.Channel)))
 	s.includedHead.SetText(fmt.Sprintf("May be contacted (%d)", len(a.Included)))
 	s.excludedHead.SetText(fmt.Sprintf("Left out (%d)", len(a.Excluded)))
 	s.includedList.UnselectAll()
@@ -388,6 +394,11 @@ func (s *OutreachScreen) showAudience(a data.Audience) {
 	s.includedList.Refresh()
 	s.excludedList.Refresh()
 	s.choose(nil)
+	if a.Channel == "email" || a.Channel == "post" {
+		s.copyButton.SetText("Copy addresses")
+	} else {
+		s.copyButton.SetText("Copy numbers")
+	}
 	for _, b := range []*widget.Button{s.copyButton, s.exportButton, s.sendButton} {
 		if len(a.Included) == 0 {
 			b.Disable()
@@ -395,6 +406,19 @@ func (s *OutreachScreen) showAudience(a data.Audience) {
 			b.Enable()
 		}
 	}
+}
+
+// channelWord is a channel inside a sentence: "by e-mail", "by SMS".
+func channelWord(ch string) string {
+	switch ch {
+	case "email":
+		return "e-mail"
+	case "sms":
+		return "SMS"
+	case "messaging":
+		return "messaging app"
+	}
+	return ch
 }
 
 func clientCount(n int) string {
@@ -673,7 +697,10 @@ func (s *OutreachScreen) addresses() string {
 func (s *OutreachScreen) onCopy() {
 	s.m.app.Clipboard().SetContent(s.addresses())
 	what := "addresses"
-	if s.audience.Channel == "email" {
+	switch s.audience.Channel {
+	case "sms", "phone", "messaging":
+		what = "numbers"
+	case "email":
 		what = "e-mail addresses, ready for the BCC line"
 	}
 	s.m.notify(fmt.Sprintf("Copied %d %s.", len(s.audience.Included), what), "", nil)
@@ -743,7 +770,7 @@ func (s *OutreachScreen) confirmSend() {
 	segment, channel := s.savedName, s.channelCode()
 	note := newDialogEntry(s.m, "Outreach to "+segment)
 	intro := widget.NewLabel(fmt.Sprintf("Rapport notes a message by %s on the timeline of the %s who may be contacted.\nSend it yourself from your mail or phone.",
-		strings.ToLower(channelTitle(channel)), clientCount(len(s.audience.Included))))
+		channelWord(channel), clientCount(len(s.audience.Included))))
 	d := dialog.NewForm("Record as sent", "Record", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("", intro), widget.NewFormItem("About", note),
 	}, func(ok bool) {
@@ -759,7 +786,7 @@ func (s *OutreachScreen) confirmSend() {
 				return
 			}
 			s.m.notify(fmt.Sprintf("Recorded a message by %s for %s; %d left out.",
-				strings.ToLower(channelTitle(a.Channel)), clientCount(len(a.Included)), len(a.Excluded)), "", nil)
+				channelWord(a.Channel), clientCount(len(a.Included)), len(a.Excluded)), "", nil)
 			s.recount()
 		})
 	}, s.m.win)
@@ -777,7 +804,7 @@ func (s *OutreachScreen) onOptOut() {
 	}
 	channel := s.channelCode()
 	d := dialog.NewConfirm("Record opt-out",
-		fmt.Sprintf("%s no longer wants messages by %s. Rapport will leave them out from now on.", c.DisplayName, strings.ToLower(channelTitle(channel))),
+		fmt.Sprintf("%s no longer wants messages by %s. Rapport will leave them out from now on.", c.DisplayName, channelWord(channel)),
 		func(ok bool) {
 			if ok {
 				s.recordOptOut(c.ContactID, c.DisplayName, channel)
@@ -796,7 +823,7 @@ func (s *OutreachScreen) recordOptOut(id, name, channel string) {
 			s.m.failed("The opt-out was not recorded", err)
 			return
 		}
-		s.m.notify(fmt.Sprintf("%s is opted out of %s.", name, strings.ToLower(channelTitle(channel))), "", nil)
+		s.m.notify(fmt.Sprintf("%s is opted out of %s.", name, channelWord(channel)), "", nil)
 		s.recount()
 	})
 }

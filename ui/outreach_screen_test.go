@@ -75,6 +75,11 @@ func TestSegmentBuilderCountFollowsTheFilter(t *testing.T) {
 			t.Errorf("loading the segment set the month to %q", s.month.Selected)
 		}
 		requireShown(t, w, "1 client matches")
+		s.channel.SetSelected(channelTitle("sms"))
+		requireShown(t, w, "1 client matches · 1 may be contacted by SMS", "+46701234567", "Copy numbers")
+		if s.dirty {
+			t.Errorf("choosing a channel counts as a change to the segment")
+		}
 	})
 }
 
