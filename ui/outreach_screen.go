@@ -25,6 +25,7 @@ import (
 type OutreachSource interface {
 	Segments(ctx context.Context) ([]data.Segment, error)
 	SaveSegment(ctx context.Context, name string, f data.SegmentFilter) error
+	DeleteSegment(ctx context.Context, name string) error
 	FilterAudience(ctx context.Context, f data.SegmentFilter, channel string) (data.Audience, error)
 	SendOutreach(ctx context.Context, segment, channel, note string) (data.Audience, error)
 	SetConsent(ctx context.Context, contactID, channel, status string, maxPerMonth int, source string) error
@@ -88,6 +89,7 @@ type OutreachScreen struct {
 	sendButton   *widget.Button
 	optOutButton *widget.Button
 	optOutHint   *widget.Label
+	deleteButton *widget.Button // removes the saved segment loaded
 
 	programme data.LoyaltyProgramme
 	saved     []data.Segment
@@ -196,6 +198,9 @@ func NewOutreachScreen(m *MainWindow) *OutreachScreen {
 	s.sendButton.Importance = widget.HighImportance
 	s.optOutButton = widget.NewButtonWithIcon("Record opt-out…", theme.NewErrorThemedResource(theme.CancelIcon()), s.onOptOut)
 	s.optOutButton.Disable()
+	s.deleteButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), s.onDeleteSegment)
+	s.deleteButton.Importance = widget.LowImportance
+	s.deleteButton.Hide()
 	s.optOutHint = widget.NewLabel(chooseToOptOut)
 	s.optOutHint.Wrapping = fyne.TextWrapWord
 	return s
@@ -208,7 +213,7 @@ func (s *OutreachScreen) content() fyne.CanvasObject {
 	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() { s.askSave(nil) })
 	clear := widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), s.clearFilter)
 	clear.Importance = widget.LowImportance
-	segmentBar := container.NewBorder(nil, nil, nil, container.NewHBox(save, clear), s.segments)
+	segmentBar := container.NewBorder(nil, nil, nil, container.NewHBox(save, s.deleteButton, clear), s.segments)
 
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	s.tierItem = widget.NewFormItem("Loyalty tier", s.tier)
@@ -302,6 +307,14 @@ func (s *OutreachScreen) Load() {
 
 func (s *OutreachScreen) showSaved(segs []data.Segment) {
 	s.saved = segs
+	found := false
+	for _, seg := range segs {
+		found = found || seg.Name == s.savedName
+	}
+	if !found {
+		s.savedName = "" // deleted, here or on another computer
+	}
+	s.showDelete()
 	names := []string{newSegment}
 	for _, seg := range segs {
 		names = append(names, seg.Name)
@@ -568,6 +581,7 @@ func (s *OutreachScreen) onSegmentChosen(name string) {
 		if seg.Name == name {
 			s.fill(seg.Filter)
 			s.savedName, s.dirty = seg.Name, false
+			s.showDelete()
 			s.recount()
 			return
 		}
@@ -578,6 +592,7 @@ func (s *OutreachScreen) onSegmentChosen(name string) {
 func (s *OutreachScreen) clearFilter() {
 	s.fill(data.SegmentFilter{})
 	s.savedName, s.dirty = "", false
+	s.showDelete()
 	s.filling = true
 	s.segments.ClearSelected()
 	s.filling = false
@@ -682,6 +697,43 @@ func (s *OutreachScreen) reloadSaved(then func()) {
 			then()
 		}
 	})
+}
+
+func (s *OutreachScreen) showDelete() {
+	if s.savedName == "" {
+		s.deleteButton.Hide()
+	} else {
+		s.deleteButton.Show()
+	}
+}
+
+// onDeleteSegment removes the saved segment loaded; the filter stays in the
+// builder, so nothing typed is lost.
+func (s *OutreachScreen) onDeleteSegment() {
+	name := s.savedName
+	if name == "" {
+		return
+	}
+	d := dialog.NewConfirm("Delete the segment?", fmt.Sprintf("The saved segment %q is removed on every computer. Its clients are not changed.", name),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			act(s.m.run, func() error { return s.m.store.DeleteSegment(s.m.ctx, name) }, func(err error) {
+				if err != nil {
+					s.m.failed("The segment was not deleted", err)
+					return
+				}
+				s.savedName, s.dirty = "", true
+				s.filling = true
+				s.segments.ClearSelected()
+				s.filling = false
+				s.reloadSaved(nil)
+			})
+		}, s.m.win)
+	d.SetConfirmText("Delete")
+	d.SetDismissText("Cancel")
+	s.m.showDialog(d)
 }
 
 // addresses are the included clients' addresses, for a BCC line or a

@@ -81,6 +81,17 @@ func TestSegmentBuilderCountFollowsTheFilter(t *testing.T) {
 			t.Errorf("choosing a channel counts as a change to the segment")
 		}
 	})
+
+	t.Run("Delete", func(t *testing.T) {
+		test.Tap(s.deleteButton)
+		tapInDialog(t, w, "Delete")
+		if segs, err := shop.store.Segments(context.Background()); err != nil || len(segs) != 0 {
+			t.Errorf("segments after the delete: %+v, %v", segs, err)
+		}
+		if s.deleteButton.Visible() || s.month.Selected != "March" {
+			t.Errorf("after the delete the button shows (%v) or the filter is lost (month %q)", s.deleteButton.Visible(), s.month.Selected)
+		}
+	})
 }
 
 func TestOutreachExclusions(t *testing.T) {
