@@ -205,3 +205,19 @@ func (p *ClientPage) showLedger(entries []data.LoyaltyEntry) {
 	scroll.SetMinSize(fyne.NewSize(460, min(label.MinSize().Height, 320)))
 	p.m.showDialog(dialog.NewCustom("Points of "+p.contact.DisplayName, "Close", scroll, p.m.win))
 }
+
+// loyaltyCardKey names a loyalty card on Today by what it says rather than
+// by its day: the store dates these cards today, every day, so a key with
+// the day would bring a dismissed card back tomorrow. A client who reaches
+// the next tier, or whose balance changes, gets a new card.
+func loyaltyCardKey(it data.TodayItem) (string, bool) {
+	if it.Kind != "tier" && it.Kind != "reward" {
+		return "", false
+	}
+	return it.Kind + ":" + it.ContactID + ":" + it.Detail, true
+}
+
+// loyaltyCardAside is how many days Dismiss puts a loyalty card aside: a
+// new tier for the two weeks Today shows it; a reward waiting for a week,
+// as it keeps waiting until it is taken.
+var loyaltyCardAside = map[string]int{"tier": 14, "reward": 7}

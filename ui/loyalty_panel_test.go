@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -120,6 +121,25 @@ func TestTodayShowsLoyalty(t *testing.T) {
 	if item.ContactID != shop.chidi {
 		t.Errorf("the tier card is about %q, want Chidi", item.DisplayName)
 	}
+
+	t.Run("DismissedStaysAsideTheNextDay", func(t *testing.T) {
+		m.today.onDone(item)
+		if contains(shownTexts(w), "reached Silver") {
+			t.Fatal("the dismissed tier card is still on Today")
+		}
+		// The store dates the card today, whatever the day: tomorrow's card
+		// carries tomorrow's date.
+		shop.store.Now = func() time.Time { return testNow.AddDate(0, 0, 1) }
+		defer func() { shop.store.Now = func() time.Time { return testNow } }()
+		tomorrow := NewMainWindow(m.app, shop.store, Options{Now: func() time.Time { return testNow.AddDate(0, 0, 1) }, run: m.run})
+		defer tomorrow.Window().Close()
+		tomorrow.show(screenToday)
+		for _, r := range tomorrow.today.rows {
+			if r.item.Kind == "tier" {
+				t.Errorf("the next day Today shows the dismissed tier card again")
+			}
+		}
+	})
 }
 
 // dialogEntries are the text boxes of the open dialogs, in layout order.

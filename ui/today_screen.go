@@ -194,6 +194,9 @@ func (s *TodayScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // todayKey names an item across reloads: the thing it is about and its day.
 func todayKey(it data.TodayItem) string {
+	if key, ok := loyaltyCardKey(it); ok {
+		return key
+	}
 	return it.Kind + ":" + it.RefID + ":" + it.ContactID + ":" + it.Date.String()
 }
 
@@ -240,6 +243,9 @@ func (s *TodayScreen) onDone(it data.TodayItem) {
 		if until.Time().Before(s.m.todayDate().Time()) {
 			until = s.m.todayDate()
 		}
+		if days, ok := loyaltyCardAside[it.Kind]; ok {
+			until = s.daysFromToday(days - 1)
+		}
 		s.hide(it, data.DayOf(until.Time().AddDate(0, 0, 1)))
 		s.Load()
 		return
@@ -265,7 +271,7 @@ func (s *TodayScreen) onSnooze(it data.TodayItem) {
 			s.Load()
 		})
 		return
-	case "not-seen", "repurchase":
+	case "not-seen", "repurchase", "reward":
 		s.hide(it, s.daysFromToday(7))
 	default:
 		s.hide(it, s.daysFromToday(1))
@@ -275,7 +281,7 @@ func (s *TodayScreen) onSnooze(it data.TodayItem) {
 
 // snoozeLabel says how long Snooze puts a card aside.
 func snoozeLabel(kind string) string {
-	if kind == "not-seen" || kind == "repurchase" {
+	if kind == "not-seen" || kind == "repurchase" || kind == "reward" {
 		return "Snooze a week"
 	}
 	return "Snooze"
