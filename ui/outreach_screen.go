@@ -842,6 +842,7 @@ func (s *OutreachScreen) confirmSend() {
 			s.recount()
 		})
 	}, s.m.win)
+	note.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(560, 0))
 	s.m.showDialog(d)
 	s.m.win.Canvas().Focus(note)

@@ -145,7 +145,7 @@ func TestOutreachExclusions(t *testing.T) {
 			t.Fatalf("the record dialog has %d entries: %q", len(entries), dialogTexts(w))
 		}
 		test.Type(entries[0], "spring collection")
-		tapInDialog(t, w, "Record")
+		entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		got, err := shop.store.Interactions(ctx, shop.anna, 1)
 		if err != nil || len(got) != 1 || got[0].Kind != "message" || got[0].Summary != "spring collection" {
 			t.Fatalf("Anna's newest entry: %+v, %v", got, err)
