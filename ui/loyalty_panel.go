@@ -80,6 +80,9 @@ func (p *ClientPage) loyaltySection(l *loyaltyDetails) fyne.CanvasObject {
 		points += " · " + tier
 		note = joinNonEmpty("; ", money(st.SpendMinor, st.Currency)+" spent in the last 12 months", note)
 	}
+	if len(st.Entries) == 0 && st.SpendMinor > 0 && prog.PointsPerUnit > 0 {
+		note = joinNonEmpty("; ", note, "purchases logged before the programme began earn no points")
+	}
 	rows = append(rows, infoLine(themed(iconTier), points, note))
 
 	if st.NextTier != "" {
@@ -89,10 +92,12 @@ func (p *ClientPage) loyaltySection(l *loyaltyDetails) fyne.CanvasObject {
 		target := st.SpendMinor + st.ToNextTierMinor
 		bar := widget.NewProgressBar()
 		bar.SetValue(float64(st.SpendMinor) / float64(max(target, 1)))
-		bar.TextFormatter = func() string {
-			return fmt.Sprintf("%s of %s toward %s", strings.TrimSuffix(money(st.SpendMinor, st.Currency), " "+st.Currency), money(target, st.Currency), st.NextTier)
-		}
-		rows = append(rows, bar, quiet(fmt.Sprintf("%s more to reach %s", money(st.ToNextTierMinor, st.Currency), st.NextTier)))
+		// The words go under the bar: on the bar they are white, and
+		// unreadable on its pale part in the light look.
+		bar.TextFormatter = func() string { return "" }
+		rows = append(rows, bar, quiet(fmt.Sprintf("%s of %s toward %s: %s to go",
+			strings.TrimSuffix(money(st.SpendMinor, st.Currency), " "+st.Currency), money(target, st.Currency), st.NextTier,
+			money(st.ToNextTierMinor, st.Currency))))
 	} else if st.Tier != "" {
 		rows = append(rows, quiet("The top tier."))
 	}

@@ -58,7 +58,7 @@ func TestLoyaltySection(t *testing.T) {
 	m, w := newTestWindow(t, shop)
 	m.openClient(shop.anna)
 	requireShown(t, w, "Loyalty", "120 points · Silver", "120.00 EUR spent in the last 12 months",
-		"380.00 EUR more to reach Gold", "Scarf", "Redeem", "Next reward: Bag", "Adjust points…")
+		"120.00 of 500.00 EUR toward Gold: 380.00 EUR to go", "Scarf", "Redeem", "Next reward: Bag", "Adjust points…")
 	if contains(textsOf(w.Content()), "Bag") && findButton(w.Content(), "Redeem") == nil {
 		t.Fatal("no Redeem button")
 	}
