@@ -35,6 +35,7 @@ type clientDetails struct {
 	appointments []data.Appointment
 	tasks        []data.Task
 	summary      data.Summary
+	loyalty      *loyaltyDetails // nil when the shop has no programme
 }
 
 // ClientPage shows one client: who they are, what they like, what they
@@ -166,7 +167,10 @@ func (p *ClientPage) Load() {
 		if d.tasks, err = st.ContactTasks(ctx, id); err != nil {
 			return d, err
 		}
-		d.summary, err = st.ClientSummary(ctx, id)
+		if d.summary, err = st.ClientSummary(ctx, id); err != nil {
+			return d, err
+		}
+		d.loyalty, err = loadLoyalty(ctx, st, id)
 		return d, err
 	}, func(d clientDetails, err error) {
 		if gen != p.gen {
@@ -239,6 +243,9 @@ func (p *ClientPage) show(d clientDetails) {
 	p.left.Objects = []fyne.CanvasObject{
 		p.contactSection(c), p.preferenceSection(d.prefs), p.consentSection(d.consents),
 		p.datesSection(d.dates), p.appointmentSection(d.appointments), p.taskSection(d.tasks),
+	}
+	if d.loyalty != nil {
+		p.left.Objects = append(p.left.Objects[:2], append([]fyne.CanvasObject{p.loyaltySection(d.loyalty)}, p.left.Objects[2:]...)...)
 	}
 	if c.Notes != "" {
 		notes := widget.NewLabel(c.Notes)

@@ -60,6 +60,10 @@ func kindIcon(kind string) fyne.Resource {
 		return theme.ConfirmIcon()
 	case "not-seen":
 		return theme.HistoryIcon()
+	case "tier":
+		return theme.NewPrimaryThemedResource(iconTier)
+	case "reward":
+		return theme.NewPrimaryThemedResource(iconGift)
 	}
 	return theme.DocumentIcon()
 }

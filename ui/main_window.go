@@ -58,10 +58,11 @@ const (
 	screenAppointments = "Appointments"
 	screenTasks        = "Tasks"
 	screenReports      = "Reports"
+	screenOutreach     = "Outreach"
 	screenSettings     = "Settings"
 )
 
-var screenOrder = []string{screenToday, screenClients, screenAppointments, screenTasks, screenReports, screenSettings}
+var screenOrder = []string{screenToday, screenClients, screenAppointments, screenTasks, screenReports, screenOutreach, screenSettings}
 
 // Preference keys, kept by Fyne per user and computer.
 const (
@@ -114,6 +115,7 @@ type MainWindow struct {
 	agenda   *AgendaScreen
 	tasks    *TasksScreen
 	reports  *ReportsScreen
+	outreach *OutreachScreen
 	settings *SettingsScreen
 
 	syncLine     *widget.Label // the rail's sync status, when Sync is set
@@ -155,6 +157,7 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	m.agenda = NewAgendaScreen(m)
 	m.tasks = NewTasksScreen(m)
 	m.reports = NewReportsScreen(m)
+	m.outreach = NewOutreachScreen(m)
 	m.settings = NewSettingsScreen(m)
 	if opts.Sync != nil {
 		m.syncLine = widget.NewLabel("")
@@ -168,6 +171,7 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	m.screens[screenAppointments] = m.agenda
 	m.screens[screenTasks] = m.tasks
 	m.screens[screenReports] = m.reports
+	m.screens[screenOutreach] = m.outreach
 	m.screens[screenSettings] = m.settings
 
 	m.body = container.NewStack()
@@ -219,6 +223,7 @@ func (m *MainWindow) navRail() fyne.CanvasObject {
 		screenAppointments: theme.CalendarIcon(),
 		screenTasks:        theme.ConfirmIcon(),
 		screenReports:      themed(iconBarChart),
+		screenOutreach:     theme.MailSendIcon(),
 		screenSettings:     theme.SettingsIcon(),
 	}
 	logo := canvas.NewImageFromResource(assets.Icon)

@@ -100,6 +100,8 @@ type Store interface {
 	SettingsSource
 	ReportSource
 	DemoLoader
+	LoyaltySource
+	OutreachSource
 }
 
 var _ Store = (*data.Store)(nil)

@@ -32,6 +32,7 @@ var todaySections = []struct {
 	{"Tasks due", []string{"task"}},
 	{"Birthdays and anniversaries", []string{"birthday", "anniversary", "date"}},
 	{"Check in after a complaint", []string{"checkin"}},
+	{"Loyalty: new tiers and rewards waiting", []string{"tier", "reward"}},
 	{"Due to buy again", []string{"repurchase"}},
 	{"Not seen for a while", []string{"not-seen"}},
 }
@@ -222,6 +223,9 @@ func (s *TodayScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // todayKey names an item across reloads: the thing it is about and its day.
 func todayKey(it data.TodayItem) string {
+	if key, ok := loyaltyCardKey(it); ok {
+		return key
+	}
 	return it.Kind + ":" + it.RefID + ":" + it.ContactID + ":" + it.Date.String()
 }
 
@@ -268,6 +272,9 @@ func (s *TodayScreen) onDone(it data.TodayItem) {
 		if until.Time().Before(s.m.todayDate().Time()) {
 			until = s.m.todayDate()
 		}
+		if days, ok := loyaltyCardAside[it.Kind]; ok {
+			until = s.daysFromToday(days - 1)
+		}
 		s.hide(it, data.DayOf(until.Time().AddDate(0, 0, 1)))
 		s.Load()
 		s.offerUndo(it, "Dismissed")
@@ -294,7 +301,7 @@ func (s *TodayScreen) onSnooze(it data.TodayItem) {
 			s.Load()
 		})
 		return
-	case "not-seen", "repurchase":
+	case "not-seen", "repurchase", "reward":
 		s.hide(it, s.daysFromToday(7))
 	default:
 		s.hide(it, s.daysFromToday(1))
@@ -329,7 +336,7 @@ func (s *TodayScreen) unhide(it data.TodayItem) {
 
 // snoozeLabel says how long Snooze puts a card aside.
 func snoozeLabel(kind string) string {
-	if kind == "not-seen" || kind == "repurchase" {
+	if kind == "not-seen" || kind == "repurchase" || kind == "reward" {
 		return "Snooze a week"
 	}
 	return "Snooze"

@@ -86,7 +86,7 @@ func TestScreenshotsUnderXvfb(t *testing.T) {
 	if err := app.Wait(); err != nil {
 		t.Fatalf("the app ended with %v after %v:\n%s", err, shots, appErr.String())
 	}
-	want := []string{"1-today", "2-clients", "3-appointments", "4-tasks", "5-reports", "6-settings", "7-client"}
+	want := []string{"1-today", "2-clients", "3-appointments", "4-tasks", "5-reports", "6-outreach", "7-settings", "8-client"}
 	if strings.Join(shots, " ") != strings.Join(want, " ") {
 		t.Errorf("screens shown %v, want %v", shots, want)
 	}
