@@ -213,3 +213,79 @@ func TestCrashDuringEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashDuringSync kills rapport sync at random moments while it takes
+// in a share of other computers' clients and publishes its own; the database
+// must be intact, the next sync must finish the work, and a computer joining
+// afterwards must get both sides: nothing half-written on the share stops it.
+func TestCrashDuringSync(t *testing.T) {
+	const others = 1500
+	share := t.TempDir()
+	other := filepath.Join(t.TempDir(), "other.db")
+	var b strings.Builder
+	for i := 0; i < others; i++ {
+		fmt.Fprintf(&b, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Other %05d\r\nN:%05d;Other;;;\r\nEMAIL:o%d@example.com\r\nEND:VCARD\r\n", i, i, i)
+	}
+	file := filepath.Join(t.TempDir(), "others.vcf")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	quiet := func(db string, args ...string) {
+		t.Helper()
+		var out, errOut strings.Builder
+		if code := run(append([]string{"--db", db}, args...), &out, &errOut); code != 0 {
+			t.Fatalf("rapport %s: %s", strings.Join(args, " "), errOut.String())
+		}
+	}
+	quiet(other, "import", file)
+	quiet(other, "sync", "--folder", share, "--name", "shop")
+
+	own := func(db string) {
+		for i := 0; i < 20; i++ {
+			quiet(db, "contact", "add", "--given", "Own", "--family", fmt.Sprintf("%s-%02d", filepath.Base(filepath.Dir(db)), i))
+		}
+	}
+	// How long a first sync of a new computer takes here, to kill within it.
+	probe := filepath.Join(t.TempDir(), "probe.db")
+	own(probe)
+	start := time.Now()
+	cmd, _ := startRapport(t, probe, "", "sync", "--folder", share, "--name", "probe")
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+	for it := 0; it < crashIterations(); it++ {
+		db := filepath.Join(t.TempDir(), "rapport.db")
+		own(db)
+		cmd, _ := startRapport(t, db, "", "sync", "--folder", share, "--name", fmt.Sprintf("till-%d", it))
+		time.Sleep(time.Duration(rng.Int64N(int64(took * 11 / 10))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		checkAfterCrash(t, db).Close()
+
+		quiet(db, "sync", "--folder", share, "--name", fmt.Sprintf("till-%d", it))
+		s := checkAfterCrash(t, db)
+		n, err := s.CountContacts(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		// The other computer's, the probe's, every earlier till's and its own.
+		if want := others + 20*(it+2); n != want {
+			t.Fatalf("iteration %d: %d clients after the sync that followed the kill, want %d", it, n, want)
+		}
+	}
+	late := filepath.Join(t.TempDir(), "late.db")
+	quiet(late, "sync", "join", "--folder", share, "--name", "late")
+	s := checkAfterCrash(t, late)
+	n, err := s.CountContacts(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := others + 20*(crashIterations()+1); n != want {
+		t.Fatalf("a computer joining after the kills has %d clients, want %d", n, want)
+	}
+	t.Logf("a first sync of %d clients took %v; %d kills, all recovered", others, took.Round(time.Millisecond), crashIterations())
+}
