@@ -129,7 +129,7 @@ fuzz:
 		echo "fuzzing $$pkg $$name for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime '$(FUZZTIME)' "$$pkg"; \
 	done <<< "$$targets"
-	@echo "killing rapport $(CRASH_ITERATIONS) times during imports and edits"
+	@echo "killing rapport $(CRASH_ITERATIONS) times during imports, edits and syncs"
 	RAPPORT_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout 60m -run '^TestCrash' ./cmd/rapport
 
 $(FYNE):
