@@ -40,6 +40,10 @@ type Options struct {
 	Importer FileImporter
 	// Sync is the background sync through a shared folder; nil hides it.
 	Sync SyncControl
+	// Restorer puts a backup in place of the book; nil hides Restore.
+	Restorer Restorer
+	// StartNotice is said in the window's notice bar as it opens.
+	StartNotice string
 	// Now is the clock for "today"; nil means time.Now.
 	Now func() time.Time
 	// OpenOnClients opens the window on the clients list, whatever screen
@@ -193,6 +197,9 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	}
 	m.show(last)
 	m.startReminders()
+	if opts.StartNotice != "" {
+		m.notify(opts.StartNotice, "", nil)
+	}
 	if m.syncLine != nil {
 		m.startSyncStatus(m.syncLine, m.syncSettings)
 	}

@@ -59,6 +59,7 @@ type SettingsScreen struct {
 	backup    *widget.Label
 	backingUp *widget.ProgressBarInfinite
 	backupNow *widget.Button
+	restore   *widget.Button
 	sync      *syncSettings // nil when the app has no sync
 }
 
@@ -83,6 +84,10 @@ func NewSettingsScreen(m *MainWindow) *SettingsScreen {
 	s.backingUp.Stop()
 	s.backingUp.Hide()
 	s.backupNow = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), s.onBackupNow)
+	s.restore = widget.NewButtonWithIcon("Restore…", theme.HistoryIcon(), s.showRestore)
+	if m.opts.Restorer == nil {
+		s.restore.Hide()
+	}
 	return s
 }
 
@@ -104,7 +109,7 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 		widget.NewFormItem("Remind of new birthdays and dates", lead),
 		widget.NewFormItem("Look", s.theme),
 		widget.NewFormItem("Calendar file", feedRow),
-		widget.NewFormItem("Backups", container.NewVBox(s.backup, s.backingUp, container.NewHBox(s.backupNow))),
+		widget.NewFormItem("Backups", container.NewVBox(s.backup, s.backingUp, container.NewHBox(s.backupNow, s.restore))),
 	)
 	if s.sync != nil {
 		form.Append("Sync", s.sync.content())

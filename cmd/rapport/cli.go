@@ -27,6 +27,8 @@ type cli struct {
 	feed           *keptFeed     // the calendar file the open app keeps
 	tourErr        error         // how the screenshot tour ended (RAPPORT_SCREENSHOTS)
 	sync           *appSync      // the open app's background sync
+	startNotice    string        // what the app says as it opens (a restore's outcome)
+	restart        bool          // open the app again once it has closed (after Restore)
 	// syncFolder and syncName are the sync a command is running, saved as
 	// this computer's settings once it worked.
 	syncFolder, syncName string
@@ -96,14 +98,19 @@ func (c *cli) main(args []string) int {
 	c.ctx = context.Background()
 
 	if len(args) == 0 {
+		c.startNotice = c.restorePending()
 		if err := c.open(); err != nil {
 			return c.fail(err)
 		}
-		defer c.store.Close()
 		stop := c.startMaintenance()
-		defer stop()
-		if err := c.runGUI(); err != nil {
+		err := c.runGUI()
+		stop()
+		c.store.Close()
+		if err != nil {
 			return c.fail(err)
+		}
+		if c.restart {
+			c.relaunch()
 		}
 		return 0
 	}

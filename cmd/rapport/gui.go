@@ -47,6 +47,8 @@ func (c *cli) runGUI() error {
 	if c.sync != nil {
 		opts.Sync = c.sync
 	}
+	opts.Restorer = appRestorer{c: c, a: a}
+	opts.StartNotice = c.startNotice
 	if v, ok := os.LookupEnv("RAPPORT_BENCH_FIRST_FRAME"); ok {
 		if err := c.benchFirstFrame(a, &opts, v); err != nil {
 			return err
