@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,8 +26,12 @@ type TodayItem struct {
 // are NotSeen and RepurchaseDue.
 const (
 	todayListLimit = 20
-	// NotSeenDays is how long without a visit makes a regular client lapsed.
+	// NotSeenDays is how long without a visit makes a regular client lapsed,
+	// unless this computer's CheckInSetting says otherwise.
 	NotSeenDays = 90
+	// CheckInSetting is the local setting of how many days without a visit
+	// put a client on Today to be checked in with.
+	CheckInSetting = "check-in days"
 	// complaintFollowUpDays is how long a complaint without a check-in after it
 	// stays on Today.
 	complaintFollowUpDays = 30
@@ -114,7 +119,11 @@ func (s *Store) Today(ctx context.Context, days int) ([]TodayItem, error) {
 	}
 	items = append(items, loyalty...)
 
-	lapsed, err := s.NotSeen(ctx, NotSeenDays, todayListLimit)
+	notSeen, err := s.CheckInDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lapsed, err := s.NotSeen(ctx, notSeen, todayListLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -375,4 +384,18 @@ func ago(t, now time.Time) string {
 		return fmt.Sprintf("%d months ago", days/30)
 	}
 	return fmt.Sprintf("%d years ago", days/365)
+}
+
+// CheckInDays is how many days without a visit put a client on Today: the
+// local setting CheckInSetting, or NotSeenDays.
+func (s *Store) CheckInDays(ctx context.Context) (int, error) {
+	v, ok, err := s.LocalSetting(ctx, CheckInSetting)
+	if err != nil || !ok {
+		return NotSeenDays, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return NotSeenDays, nil // a setting this version cannot read: the default
+	}
+	return n, nil
 }

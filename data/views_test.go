@@ -258,3 +258,39 @@ func TestMergeContacts(t *testing.T) {
 		t.Errorf("search after merge = %+v", r)
 	}
 }
+
+// TestTodayCheckInDays: the check-in interval of this computer's settings
+// decides who Today lists as not seen for a while.
+func TestTodayCheckInDays(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	at(s, day(2026, 3, 10))
+	id := mustContact(t, s, &Contact{Given: "Ines", Family: "Duarte"})
+	if err := s.LogInteraction(ctx, &Interaction{ContactID: id, Kind: "visit", At: day(2026, 1, 29)}); err != nil { // 40 days ago
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		setting string
+		want    bool
+	}{
+		{"", false},   // 90 days by default
+		{"30", true},  // a month
+		{"45", false}, // 40 days is not yet 45
+		{"x", false},  // unreadable: the default
+	} {
+		if err := s.SetLocalSetting(ctx, CheckInSetting, tc.setting); err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.Today(ctx, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, it := range items {
+			got = got || it.Kind == "not-seen" && it.ContactID == id
+		}
+		if got != tc.want {
+			t.Errorf("check-in days %q: Ines on Today %v, want %v", tc.setting, got, tc.want)
+		}
+	}
+}

@@ -556,6 +556,21 @@ func TestSettings(t *testing.T) {
 	}
 	m.show(screenSettings)
 
+	if m.settings.checkIn.Text != "90" {
+		t.Errorf("the check-in interval shows %q, want the default 90", m.settings.checkIn.Text)
+	}
+	m.settings.checkIn.SetText("0")
+	m.settings.saveCheckIn()
+	if _, ok, _ := shop.store.LocalSetting(context.Background(), data.CheckInSetting); ok {
+		t.Error("a check-in interval of 0 days was saved")
+	}
+	dismissDialogs(w)
+	m.settings.checkIn.SetText("45")
+	m.settings.saveCheckIn()
+	if n, _ := shop.store.CheckInDays(context.Background()); n != 45 {
+		t.Errorf("check-in days %d after saving 45", n)
+	}
+
 	m.settings.onBackupNow()
 	requireShown(t, w, "Last backup today")
 	m.settings.theme.SetSelected(themeDark)
@@ -950,4 +965,11 @@ func findSelect(o fyne.CanvasObject, selected string) *widget.Select {
 	}
 	walk(o)
 	return found
+}
+
+// dismissDialogs closes every dialog open over the window.
+func dismissDialogs(w fyne.Window) {
+	for _, o := range w.Canvas().Overlays().List() {
+		w.Canvas().Overlays().Remove(o)
+	}
 }

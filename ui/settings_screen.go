@@ -53,6 +53,7 @@ type SettingsScreen struct {
 	m         *MainWindow
 	staff     *widget.Entry
 	lead      *widget.Entry
+	checkIn   *widget.Entry
 	theme     *widget.RadioGroup
 	feed      *widget.Label
 	feedStop  *widget.Button
@@ -72,6 +73,9 @@ func NewSettingsScreen(m *MainWindow) *SettingsScreen {
 	s.lead = widget.NewEntry()
 	s.lead.SetPlaceHolder(strconv.Itoa(data.DefaultLeadDays))
 	s.lead.OnSubmitted = func(string) { s.saveLead() }
+	s.checkIn = widget.NewEntry()
+	s.checkIn.SetPlaceHolder(strconv.Itoa(data.NotSeenDays))
+	s.checkIn.OnSubmitted = func(string) { s.saveCheckIn() }
 	s.theme = widget.NewRadioGroup([]string{themeSystem, themeLight, themeDark}, s.onTheme)
 	s.theme.Horizontal = true
 	s.theme.Required = true
@@ -107,6 +111,9 @@ func (s *SettingsScreen) content() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem("Staff name on this computer", staff),
 		widget.NewFormItem("Remind of new birthdays and dates", lead),
+		widget.NewFormItem("Check in with clients", container.NewHBox(
+			container.NewGridWrap(fyne.NewSize(80, s.checkIn.MinSize().Height), s.checkIn),
+			widget.NewLabel("days after their last visit"), widget.NewButton("Save", s.saveCheckIn))),
 		widget.NewFormItem("Look", s.theme),
 		widget.NewFormItem("Calendar file", feedRow),
 		widget.NewFormItem("Backups", container.NewVBox(s.backup, s.backingUp, container.NewHBox(s.backupNow, s.restore))),
@@ -136,6 +143,7 @@ func (s *SettingsScreen) Load() {
 		staff, feed string
 		last        data.Backup
 		hasBackup   bool
+		checkIn     int
 	}
 	load(s.m.run, func() (settings, error) {
 		var st settings
@@ -148,6 +156,9 @@ func (s *SettingsScreen) Load() {
 				return st, err
 			}
 		}
+		if st.checkIn, err = s.m.store.CheckInDays(s.m.ctx); err != nil {
+			return st, err
+		}
 		st.last, st.hasBackup, err = s.m.store.LastBackup()
 		return st, err
 	}, func(st settings, err error) {
@@ -157,6 +168,7 @@ func (s *SettingsScreen) Load() {
 		}
 		s.staff.SetText(st.staff)
 		s.lead.SetText(strconv.Itoa(s.m.leadDays))
+		s.checkIn.SetText(strconv.Itoa(st.checkIn))
 		s.showFeed(st.feed)
 		s.showBackup(st.last, st.hasBackup)
 	})
@@ -220,6 +232,22 @@ func (s *SettingsScreen) saveLead() {
 		}
 		s.m.leadDays = n
 		s.m.notify(fmt.Sprintf("Birthdays and dates added here are reminded of %d days ahead.", n), "", nil)
+	})
+}
+
+// saveCheckIn keeps how long without a visit puts a client on Today.
+func (s *SettingsScreen) saveCheckIn() {
+	n, err := strconv.Atoi(strings.TrimSpace(s.checkIn.Text))
+	if err != nil || n < 1 || n > 3650 {
+		s.m.failed("The check-in interval was not saved", fmt.Errorf("%w: %q is not a number of days from 1 to 3650", data.ErrInvalid, s.checkIn.Text))
+		return
+	}
+	act(s.m.run, func() error { return s.m.store.SetLocalSetting(s.m.ctx, data.CheckInSetting, strconv.Itoa(n)) }, func(err error) {
+		if err != nil {
+			s.m.failed("The check-in interval was not saved", err)
+			return
+		}
+		s.m.notify(fmt.Sprintf("Today lists clients not seen for %d days.", n), "", nil)
 	})
 }
 

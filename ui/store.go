@@ -68,6 +68,8 @@ type SettingsSource interface {
 	SetLocalSetting(ctx context.Context, name, value string) error
 	LastBackup() (data.Backup, bool, error)
 	Backup(ctx context.Context, reason string) (data.Backup, error)
+	// CheckInDays is how many days without a visit put a client on Today.
+	CheckInDays(ctx context.Context) (int, error)
 }
 
 // ReportSource gives the shop's figures by month, its best clients, and who
