@@ -44,7 +44,7 @@ func main() {
 	defer os.RemoveAll(work)
 	r := &report{started: time.Now()}
 	if !*skipGo {
-		if err := r.goBenchmarks(work, *only); err != nil {
+		if err := r.goBenchmarks(work, *only, *clients); err != nil {
 			fatal(err)
 		}
 	}
@@ -91,7 +91,7 @@ type report struct {
 }
 
 // goBenchmarks runs each benchmark of each package in its own process.
-func (r *report) goBenchmarks(work, only string) error {
+func (r *report) goBenchmarks(work, only string, clients int) error {
 	filter, err := regexp.Compile(only)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (r *report) goBenchmarks(work, only string) error {
 		case len(f) == 1 && strings.HasPrefix(f[0], "Benchmark"):
 			names = append(names, f[0])
 		case len(f) >= 2 && f[0] == "ok":
-			if err := r.runPackage(work, f[1], names, filter); err != nil {
+			if err := r.runPackage(work, f[1], names, filter, clients); err != nil {
 				return err
 			}
 			names = nil
@@ -117,7 +117,7 @@ func (r *report) goBenchmarks(work, only string) error {
 	return nil
 }
 
-func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Regexp) error {
+func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Regexp, clients int) error {
 	var run []string
 	for _, n := range names {
 		if filter.MatchString(n) {
@@ -140,11 +140,16 @@ func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Reg
 	short := strings.TrimPrefix(pkg, "rapport/")
 	for _, name := range run {
 		fmt.Fprintf(os.Stderr, "running %s %s\n", short, name)
+		// The benchmarks of a package share one generated shop of the size
+		// the report is about: made once, it is reused by each process.
 		var extra []string
-		if pkg == "rapport/data" {
-			// The data package's benchmarks share one generated shop; made
-			// once, it is reused by each process instead of made again.
-			extra = append(extra, "-rapport.db", filepath.Join(work, "data-bench.db"))
+		switch pkg {
+		case "rapport/data":
+			extra = []string{"-rapport.clients", strconv.Itoa(clients), "-rapport.db", filepath.Join(work, "data-bench.db")}
+		case "rapport/ui":
+			extra = []string{"-rapport.clients", strconv.Itoa(clients), "-rapport.db", filepath.Join(work, "ui-bench.db")}
+		case "rapport/sync/fileshare":
+			extra = []string{"-sync.clients", strconv.Itoa(clients)}
 		}
 		rows, err := runBenchmark(testBin, strings.TrimSpace(string(dir)), name, extra)
 		if err != nil {
@@ -256,7 +261,7 @@ func sizeOf(name string) string {
 			}
 		}
 	}
-	return "100k clients" // the shop the data package's benchmarks share
+	return "the shop" // the generated shop the package's benchmarks share
 }
 
 func human(v float64) string {
