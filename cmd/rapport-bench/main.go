@@ -157,6 +157,9 @@ func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Reg
 		}
 		for i := range rows {
 			rows[i].operation = short + " " + strings.TrimPrefix(rows[i].operation, "Benchmark")
+			if rows[i].size == "" {
+				rows[i].size = fmt.Sprintf("%dk clients", clients/1000)
+			}
 		}
 		r.goRows = append(r.goRows, rows...)
 	}
@@ -261,7 +264,7 @@ func sizeOf(name string) string {
 			}
 		}
 	}
-	return "the shop" // the generated shop the package's benchmarks share
+	return "" // the generated shop the package's benchmarks share
 }
 
 func human(v float64) string {
