@@ -143,6 +143,7 @@ func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Reg
 		// The benchmarks of a package share one generated shop of the size
 		// the report is about: made once, it is reused by each process.
 		var extra []string
+		size := fmt.Sprintf("%dk clients", clients/1000)
 		switch pkg {
 		case "rapport/data":
 			extra = []string{"-rapport.clients", strconv.Itoa(clients), "-rapport.db", filepath.Join(work, "data-bench.db")}
@@ -154,11 +155,7 @@ func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Reg
 			// a quarter of an hour.
 			n := min(clients, syncClients)
 			extra = []string{"-sync.clients", strconv.Itoa(n)}
-			defer func(from int) {
-				for i := from; i < len(r.goRows); i++ {
-					r.goRows[i].size = fmt.Sprintf("%dk clients", n/1000)
-				}
-			}(len(r.goRows))
+			size = fmt.Sprintf("%dk clients", n/1000)
 		}
 		rows, err := runBenchmark(testBin, strings.TrimSpace(string(dir)), name, extra)
 		if err != nil {
@@ -167,7 +164,7 @@ func (r *report) runPackage(work, pkg string, names []string, filter *regexp.Reg
 		for i := range rows {
 			rows[i].operation = short + " " + strings.TrimPrefix(rows[i].operation, "Benchmark")
 			if rows[i].size == "" {
-				rows[i].size = fmt.Sprintf("%dk clients", clients/1000)
+				rows[i].size = size
 			}
 		}
 		r.goRows = append(r.goRows, rows...)
