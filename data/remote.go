@@ -230,7 +230,7 @@ func (s *Store) Outbox(ctx context.Context, after int64, limit int) ([]Op, int64
 		if err := rows.Scan(&last, &op.ID, &op.HLC, &op.Table, &op.Row, &op.CL, &setJSON); err != nil {
 			return nil, after, err
 		}
-		op.Device = s.clock.device
+		op.Device = s.clock.deviceAt(last)
 		if setJSON != "" {
 			dec := json.NewDecoder(strings.NewReader(setJSON))
 			dec.UseNumber()

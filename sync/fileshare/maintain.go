@@ -47,18 +47,35 @@ func (s *Syncer) verifyOwn(ctx context.Context, shareID string, r *Report) error
 	for _, seg := range pub.Segments {
 		listed[segmentFile(seg.From, seg.To)] = true
 	}
+	superseded := map[string]string{}
+	for _, seg := range pub.Superseded {
+		superseded[segmentFile(seg.From, seg.To)] = seg.SHA256
+	}
 	present := map[string]bool{}
 	for _, n := range names {
-		_, to, _, ok := parseSegmentName(n)
-		if !ok {
+		if _, _, _, ok := parseSegmentName(n); !ok {
 			continue
 		}
-		present[strings.ToLower(n)] = true
-		if !listed[strings.ToLower(n)] && to <= pub.Seq {
-			if err := s.share.Remove(dir + n); err != nil {
-				return err
+		name := strings.ToLower(n)
+		present[name] = true
+		// Only a file this database wrote and packed away goes; a file of
+		// the same name with other bytes is another writer's to keep.
+		if want, ok := superseded[name]; ok && !listed[name] && pub.LastHead != "" {
+			if b, err := s.share.ReadFile(dir + n); err == nil && sha(b) == want {
+				if err := s.share.Remove(dir + n); err != nil {
+					return err
+				}
 			}
 		}
+	}
+	if len(pub.Superseded) > 0 {
+		var still []ownSegment
+		for _, seg := range pub.Superseded {
+			if present[segmentFile(seg.From, seg.To)] {
+				still = append(still, seg)
+			}
+		}
+		pub.Superseded = still
 	}
 	if len(pub.Segments) == 0 {
 		return nil
@@ -138,6 +155,7 @@ func (s *Syncer) packRun(ctx context.Context, shareID string, pub pubState, star
 		}
 	}
 	segs := append(append(append([]ownSegment{}, pub.Segments[:start]...), packed), pub.Segments[end:]...)
+	pub.Superseded = append(pub.Superseded, run...)
 	pub.Segments = segs
 	// The small files go once the head lists the packed one (verifyOwn
 	// removes files no head lists); readers apply either, harmlessly.
@@ -251,7 +269,10 @@ func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[s
 	if err := s.store.StateOps(ctx, drop, func(op data.Op) error { ops = append(ops, op); return nil }); err != nil {
 		return err
 	}
-	hlc := s.store.ClockNow()
+	hlc, err := s.store.ClockStamp(ctx)
+	if err != nil {
+		return err
+	}
 	pub, err := s.loadPub(ctx)
 	if err != nil {
 		return err

@@ -60,18 +60,21 @@ type ownSegment struct {
 
 // pubState is what this computer has published under its current id.
 type pubState struct {
-	Seq       int64        `json:"seq"`    // last sequence number published
-	Outbox    int64        `json:"outbox"` // outbox seq of the last operation published
-	Segments  []ownSegment `json:"segments"`
-	Pending   *ownSegment  `json:"pending,omitempty"` // being written: a crash leaves it
-	GCFloor   int64        `json:"gc_floor"`
-	Snapshots []string     `json:"snapshots,omitempty"`
-	LastHead  string       `json:"last_head,omitempty"`
-	HeadTried string       `json:"head_tried,omitempty"`
-	SnapTried string       `json:"snap_tried,omitempty"`
-	Created   string       `json:"created,omitempty"` // in device.json
-	Retired   []string     `json:"retired,omitempty"`
-	Verify    int          `json:"verify"` // which own segment to read back next
+	Seq      int64        `json:"seq"`    // last sequence number published
+	Outbox   int64        `json:"outbox"` // outbox seq of the last operation published
+	Segments []ownSegment `json:"segments"`
+	// Superseded are own segments packed into bigger ones, whose files are
+	// removed once the head lists the packed one.
+	Superseded []ownSegment `json:"superseded,omitempty"`
+	Pending    *ownSegment  `json:"pending,omitempty"` // being written: a crash leaves it
+	GCFloor    int64        `json:"gc_floor"`
+	Snapshots  []string     `json:"snapshots,omitempty"`
+	LastHead   string       `json:"last_head,omitempty"`
+	HeadTried  string       `json:"head_tried,omitempty"`
+	SnapTried  string       `json:"snap_tried,omitempty"`
+	Created    string       `json:"created,omitempty"` // in device.json
+	Retired    []string     `json:"retired,omitempty"`
+	Verify     int          `json:"verify"` // which own segment to read back next
 }
 
 // seenDevice is what this computer last read of another one's head.
@@ -252,6 +255,11 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 	switch {
 	case err == nil:
 		if info, err = DecodeShareInfo(raw); err != nil {
+			// A description this computer was writing that landed torn is
+			// its own to remove; no computer can have read a share id from it.
+			if _, pending, _ := s.store.SyncState(ctx, keySharePending); pending && known == "" {
+				s.share.Remove("share.json")
+			}
 			return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
 		}
 		if known != "" && info.Share != known {
@@ -283,7 +291,9 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		}
 		if err := WriteNew(s.share, ".tmp-"+s.store.DeviceID(), "share.json", b); err != nil {
 			if errors.Is(err, ErrDamaged) {
-				s.share.Remove("share.json")
+				// Read back different: either it landed torn or the read was
+				// bad. Reading it again tells which.
+				return s.preflight(ctx, r, false)
 			}
 			if !errors.Is(err, fs.ErrExist) {
 				return "", fmt.Errorf("creating the share: %w", err)
@@ -366,9 +376,13 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%w: %v", ErrOffline, err)
 		}
+		known := map[string]bool{}
+		for _, seg := range append(append([]ownSegment{}, pub.Segments...), pub.Superseded...) {
+			known[segmentFile(seg.From, seg.To)] = true
+		}
 		for _, n := range names {
 			from, to, isCopy, ok := parseSegmentName(n)
-			if !ok || isCopy || to <= pub.Seq {
+			if !ok || isCopy || known[strings.ToLower(n)] {
 				continue
 			}
 			if p := pub.Pending; p != nil && p.From == from && p.To == to {
@@ -379,6 +393,9 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 				if err != nil || errors.Is(validateSegment(b), ErrDamaged) {
 					continue // our own torn write: publish removes and rewrites it
 				}
+			}
+			if b, err := s.share.ReadFile(devDir(dev) + "/log/" + n); err != nil || validateSegment(b) != nil {
+				continue // not readable yet, or damaged: nothing is known of its writer
 			}
 			reason = "another database publishes as this computer (a copied disk or a restored backup)"
 		}
@@ -411,9 +428,13 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 	for _, iv := range mine {
 		prev = prev.add(iv[0], iv[1])
 	}
-	fresh := pubState{Outbox: pub.Outbox, Retired: append(append([]string{}, pub.Retired...), old)}
+	// Everything in the outbox is published again under the new id: the
+	// other database may have written files under the old id that overlap
+	// this one's, and readers skip a range they already applied.
+	// Operations keep their stamps, so the copies are the same operation.
+	fresh := pubState{Outbox: 0, Created: pub.Created, Retired: append(append([]string{}, pub.Retired...), old)}
 	st := map[string]string{keyPub: mustJSON(fresh), keyApplied + old: prev.String(), keyRestored: restored}
-	id, err := s.store.NewDeviceID(ctx, fresh.Outbox, st)
+	id, err := s.store.NewDeviceID(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -850,7 +871,10 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 			}
 		}
 	}
-	hlc := s.store.ClockNow()
+	hlc, err := s.store.ClockStamp(ctx)
+	if err != nil {
+		return err
+	}
 	if used := max(pub.LastHead, pub.HeadTried); hlc <= used {
 		v, _ := strconv.ParseUint(used, 16, 64)
 		hlc = fmt.Sprintf("%016x", v+1)
