@@ -307,8 +307,16 @@ func stateOpsOf(ctx context.Context, tx *sql.Tx, ts *tableSpec, dropBefore strin
 			}
 			byStamp[st][c] = v
 		}
-		if cl%2 == 0 && dropBefore != "" && rowStamp < dropBefore {
-			byStamp = nil
+		if cl%2 == 0 && dropBefore != "" {
+			// The row's newest stamp says when it was last written; a row
+			// that sync brought has its stamps per field, not on the row.
+			newest := rowStamp
+			for _, st := range fs {
+				newest = max(newest, st)
+			}
+			if newest != "" && newest < dropBefore {
+				byStamp = nil
+			}
 		}
 		stamps := make([]string, 0, len(byStamp))
 		for st := range byStamp {

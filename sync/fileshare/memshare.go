@@ -121,7 +121,11 @@ func (m *MemShare) Settle() {
 			f.visible[v] = 0
 		}
 		f.holdout = nil
-		f.lost = false
+		if f.lost && f.gone == 0 {
+			// A lost rename that turns up after all (a late upload).
+			f.lost = false
+			m.Landed[f.name+"@"+fmt.Sprint(len(m.Landed))] = f.data
+		}
 	}
 	vanished, empty := m.Faults.Vanished, m.Faults.Empty
 	m.Faults = Faults{Vanished: vanished, Empty: empty}
