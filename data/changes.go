@@ -107,6 +107,10 @@ type txn struct {
 	touched map[string]bool
 	hlc     uint64
 	stmts   map[string]*sql.Stmt // prepared once per transaction; see prepared
+	// deferDerived leaves the search index and figures of touched contacts
+	// to a RebuildDerived after a large merge, which is much faster than
+	// refreshing each contact in every batch.
+	deferDerived bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -160,9 +164,11 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 		tx.Rollback()
 		return err
 	}
-	if err := t.refreshTouched(); err != nil {
-		tx.Rollback()
-		return err
+	if !t.deferDerived {
+		if err := t.refreshTouched(); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if t.hlc != 0 {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO sync_state(key, value) VALUES('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE excluded.value > value", formatHLC(t.hlc)); err != nil {

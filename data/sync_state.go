@@ -57,6 +57,14 @@ func (s *Store) ApplyRemoteRecording(ctx context.Context, ops []Op, state map[st
 	return s.applyRemote(ctx, ops, state)
 }
 
+// MergeRemoteBulk is ApplyRemoteRecording for merging a whole snapshot in
+// batches: the search index and figures are not refreshed per batch, so the
+// caller must run RebuildDerived after the last one (and again after a
+// crash in between, which the state it records can say).
+func (s *Store) MergeRemoteBulk(ctx context.Context, ops []Op, state map[string]string) (int, error) {
+	return s.applyRemoteTx(ctx, ops, state, true)
+}
+
 func (t *txn) setSyncState(state map[string]string) error {
 	names := make([]string, 0, len(state))
 	for k := range state {

@@ -247,11 +247,11 @@ func (s *Syncer) snapshotIfDue(ctx context.Context, shareID string, r *Report) e
 		created, _ := time.Parse(time.RFC3339, pub.Created)
 		due = lowest && (s.now().Sub(created) > snapshotEvery || total >= snapshotOps)
 	} else {
-		newest, err := s.readSnapshot(shareID, refs[0])
+		covers, err := s.snapshotCovers(ctx, shareID, refs[0])
 		age := s.now().Sub(hlcTime(refs[0].hlc))
 		var covered int64
 		if err == nil {
-			for _, n := range newest.Covers {
+			for _, n := range covers {
 				covered += n
 			}
 		}
@@ -350,9 +350,9 @@ func (s *Syncer) cleanup(ctx context.Context, r *Report) error {
 		if s.now().Sub(hlcTime(ref.hlc)) < snapshotAge {
 			continue
 		}
-		snap, err := s.readSnapshot(shareID, ref)
-		if err == nil && snap.Covers[me] > snapCovers {
-			snapCovers = snap.Covers[me]
+		covers, err := s.snapshotCovers(ctx, shareID, ref)
+		if err == nil && covers[me] > snapCovers {
+			snapCovers = covers[me]
 		}
 	}
 	limit := min(ackedAll, snapCovers)
@@ -383,4 +383,23 @@ func (s *Syncer) cleanup(ctx context.Context, r *Report) error {
 	}
 	r.SegmentsRemoved += len(removed)
 	return s.store.DropOutbox(ctx, last.OutTo)
+}
+
+// snapshotCovers is what a snapshot covers, from the whole file checked once
+// and remembered: maintenance decides from it every cycle, and reading a
+// snapshot of a large shop each time would cost more than the cycle.
+func (s *Syncer) snapshotCovers(ctx context.Context, shareID string, ref snapshotRef) (map[string]int64, error) {
+	key := keySnapshotCovers + ref.dev + "/" + ref.hlc
+	var covers map[string]int64
+	if ok, err := s.state(ctx, key, &covers); err != nil || ok {
+		return covers, err
+	}
+	snap, err := s.readSnapshot(shareID, ref)
+	if err != nil {
+		return nil, err
+	}
+	if covers = snap.Covers; covers == nil {
+		covers = map[string]int64{}
+	}
+	return covers, s.store.SetSyncState(ctx, map[string]string{key: mustJSON(covers)})
 }

@@ -46,6 +46,11 @@ const (
 	keyRestored     = "fileshare:restored"
 	keyWarnings     = "fileshare:warnings"
 	keyLastSync     = "fileshare:last"
+	// keyDerivedStale marks a snapshot merge whose search index and
+	// figures still have to be rebuilt.
+	keyDerivedStale = "fileshare:derived_stale"
+	// keySnapshotCovers remembers what a snapshot that validated covers.
+	keySnapshotCovers = "fileshare:snapshot:"
 )
 
 // ownSegment is a segment this computer published, and where its operations
@@ -211,6 +216,9 @@ func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 		if errors.Is(err, ErrOffline) {
 			r.Offline = true
 		}
+		return r, err
+	}
+	if err := s.rebuildDerived(ctx); err != nil {
 		return r, err
 	}
 	if err := s.publish(ctx, shareID, &r); err != nil {
@@ -780,13 +788,22 @@ func (s *Syncer) mergeSnapshot(ctx context.Context, shareID, dev string, need in
 			}
 			state[keyApplied+d] = prev.add(1, n).String()
 		}
-		for i := 0; i < len(snap.Ops) || i == 0; i += applyBatch {
-			end := min(i+applyBatch, len(snap.Ops))
+		// Everything about one client goes in one batch: the store
+		// recomputes a touched client's search entry and figures once per
+		// transaction, and a snapshot lists its rows table by table.
+		// The first batch records that the search index and figures are
+		// behind, the rebuild after the last clears it; a crash in between
+		// leaves the mark for the next cycle to finish.
+		if err := s.store.SetSyncState(ctx, map[string]string{keyDerivedStale: "1"}); err != nil {
+			return err
+		}
+		for i, end := 0, 0; i < len(snap.Ops) || (i == 0 && end == 0); i = end {
+			end = min(i+applyBatch, len(snap.Ops))
 			var rec map[string]string
 			if end == len(snap.Ops) {
 				rec = state
 			}
-			changed, err := s.store.ApplyRemoteRecording(ctx, snap.Ops[i:end], rec)
+			changed, err := s.store.MergeRemoteBulk(ctx, snap.Ops[i:end], rec)
 			if err != nil {
 				if errors.Is(err, data.ErrInvalid) {
 					r.Damaged = append(r.Damaged, fmt.Sprintf("%s/snap/%s: %v", short(ref.dev), ref.name, err))
@@ -797,14 +814,32 @@ func (s *Syncer) mergeSnapshot(ctx context.Context, shareID, dev string, need in
 			r.ChangedRows += changed
 			if end == len(snap.Ops) {
 				r.SnapshotsMerged = append(r.SnapshotsMerged, ref.dev[:8]+"/snap/"+ref.name)
-				return nil
+				return s.rebuildDerived(ctx)
+			}
+			if end == 0 {
+				break
 			}
 		}
+	}
+	if err := s.rebuildDerived(ctx); err != nil {
+		return err
 	}
 	if dev != "" {
 		r.Waiting = append(r.Waiting, fmt.Sprintf("computer %s compacted changes up to %d and no snapshot holding them has arrived", short(dev), need))
 	}
 	return nil
+}
+
+// rebuildDerived brings the search index and figures up to date after a
+// snapshot merge, if one left them behind.
+func (s *Syncer) rebuildDerived(ctx context.Context) error {
+	if _, stale, err := s.store.SyncState(ctx, keyDerivedStale); err != nil || !stale {
+		return err
+	}
+	if err := s.store.RebuildDerived(ctx); err != nil {
+		return err
+	}
+	return s.store.SetSyncState(ctx, map[string]string{keyDerivedStale: ""})
 }
 
 // Join sets this computer up on an existing share: it merges the newest
