@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"rapport/sync/fileshare"
 )
 
 // backupCheckEvery is how often the running app looks whether the daily
@@ -59,9 +62,51 @@ func (c *cli) startMaintenance() (stop func()) {
 			}
 		}
 	}()
+	if folder, ok, err := c.store.LocalSetting(c.ctx, settingSyncFolder); err != nil {
+		fmt.Fprintln(c.stderr, "rapport:", err)
+	} else if ok {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.syncInBackground(ctx, folder)
+		}()
+	}
 	return func() {
 		close(done)
 		cancel()
 		wg.Wait()
+	}
+}
+
+// syncEvery is how often the open app syncs through the shared folder.
+const syncEvery = 30 * time.Second
+
+// syncInBackground runs a sync cycle now and every syncEvery until ctx ends.
+// A share that is offline is normal (a laptop away from the shop) and is not
+// reported each time; other failures are, once until the next success.
+func (c *cli) syncInBackground(ctx context.Context, folder string) {
+	name, _, err := c.store.LocalSetting(ctx, settingSyncName)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "rapport: sync:", err)
+		return
+	}
+	syncer := fileshare.New(c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock})
+	tick := time.NewTicker(syncEvery)
+	defer tick.Stop()
+	reported := false
+	for {
+		_, err := syncer.Cycle(ctx)
+		switch {
+		case err == nil || errors.Is(err, fileshare.ErrOffline) || ctx.Err() != nil:
+			reported = false
+		case !reported:
+			fmt.Fprintln(c.stderr, "rapport: sync:", err)
+			reported = true
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"rapport/data"
+	"rapport/sync/fileshare"
 )
 
 // rapportProcess runs the rapport command line as a real process (this test
@@ -127,5 +129,42 @@ func TestSyncNeedsAFolder(t *testing.T) {
 	}
 	if out := s.ok("sync", "status"); !strings.Contains(out, "not set up") {
 		t.Fatalf("status: %q", out)
+	}
+}
+
+// The open app syncs by itself through the folder saved by rapport sync.
+func TestAppSyncsInBackground(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "share")
+	os.Mkdir(folder, 0o700)
+	a, b := newShop(t), newShop(t)
+	a.ok("contact", "add", "--given", "Uma", "--family", "Vogel")
+	a.ok("sync", "--folder", folder)
+	b.ok("sync", "join", "--folder", folder)
+	id := strings.TrimSpace(b.ok("contact", "add", "--given", "Wim", "--family", "Xu"))
+
+	var out, errb bytes.Buffer
+	c := &cli{stdout: &out, stderr: &errb, dbPath: b.db, ctx: context.Background()}
+	if err := c.open(); err != nil {
+		t.Fatal(err)
+	}
+	stop := c.startMaintenance()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, err := fileshare.ReadStatus(context.Background(), c.store, time.Now())
+		if err == nil && st.Unpublished == 0 && st.Published > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("the app did not publish: %+v %v %s", st, err, errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	c.store.Close()
+	a.ok("sync")
+	if out := a.ok("contact", "show", id); !strings.Contains(out, "Wim") {
+		t.Fatalf("a did not get b's client: %q", out)
 	}
 }
