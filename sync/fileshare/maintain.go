@@ -47,35 +47,11 @@ func (s *Syncer) verifyOwn(ctx context.Context, shareID string, r *Report) error
 	for _, seg := range pub.Segments {
 		listed[segmentFile(seg.From, seg.To)] = true
 	}
-	superseded := map[string]string{}
-	for _, seg := range pub.Superseded {
-		superseded[segmentFile(seg.From, seg.To)] = seg.SHA256
-	}
 	present := map[string]bool{}
 	for _, n := range names {
-		if _, _, _, ok := parseSegmentName(n); !ok {
-			continue
+		if _, _, _, ok := parseSegmentName(n); ok {
+			present[strings.ToLower(n)] = true
 		}
-		name := strings.ToLower(n)
-		present[name] = true
-		// Only a file this database wrote and packed away goes; a file of
-		// the same name with other bytes is another writer's to keep.
-		if want, ok := superseded[name]; ok && !listed[name] && pub.LastHead != "" {
-			if b, err := s.share.ReadFile(dir + n); err == nil && sha(b) == want {
-				if err := s.share.Remove(dir + n); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if len(pub.Superseded) > 0 {
-		var still []ownSegment
-		for _, seg := range pub.Superseded {
-			if present[segmentFile(seg.From, seg.To)] {
-				still = append(still, seg)
-			}
-		}
-		pub.Superseded = still
 	}
 	if len(pub.Segments) == 0 {
 		return nil
@@ -368,21 +344,53 @@ func (s *Syncer) cleanup(ctx context.Context, r *Report) error {
 	if len(removed) == 0 {
 		return nil
 	}
-	dev := me
-	for _, seg := range removed {
-		if err := s.share.Remove(devDir(dev) + "/log/" + segmentFile(seg.From, seg.To)); err != nil {
-			return err
-		}
-	}
+	// The files go only after a head with the new floor is out (see
+	// removeSuperseded): a reader that finds a segment missing must be able
+	// to tell compacted from still arriving, even if this computer never
+	// writes again.
 	last := removed[len(removed)-1]
 	pub.Segments = keep
+	pub.Superseded = append(pub.Superseded, removed...)
 	pub.GCFloor = max(pub.GCFloor, last.To)
+	pub.DropOutbox = max(pub.DropOutbox, last.OutTo)
 	pub.Verify = 0
 	if err := s.savePub(ctx, pub, nil); err != nil {
 		return err
 	}
 	r.SegmentsRemoved += len(removed)
-	return s.store.DropOutbox(ctx, last.OutTo)
+	return nil
+}
+
+// removeSuperseded removes the files of own segments that were packed or
+// compacted away, once a head that no longer lists them is on the share, and
+// then the operations that only they held from the outbox.
+func (s *Syncer) removeSuperseded(ctx context.Context) error {
+	pub, err := s.loadPub(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pub.Superseded) == 0 && pub.DropOutbox <= pub.Dropped {
+		return nil
+	}
+	dir := devDir(s.store.DeviceID()) + "/log/"
+	for _, seg := range pub.Superseded {
+		name := dir + segmentFile(seg.From, seg.To)
+		// Only the bytes this database wrote: a file of the same name with
+		// others is another writer's to keep.
+		if b, err := s.share.ReadFile(name); err == nil && sha(b) == seg.SHA256 {
+			if err := s.share.Remove(name); err != nil {
+				return err
+			}
+		}
+	}
+	pub.Superseded = nil
+	if pub.DropOutbox > pub.Dropped {
+		if err := s.store.DropOutbox(ctx, pub.DropOutbox); err != nil {
+			return err
+		}
+		pub.Dropped = pub.DropOutbox
+	}
+	return s.savePub(ctx, pub, nil)
 }
 
 // snapshotCovers is what a snapshot covers, from the whole file checked once

@@ -71,15 +71,19 @@ type pubState struct {
 	// Superseded are own segments packed into bigger ones, whose files are
 	// removed once the head lists the packed one.
 	Superseded []ownSegment `json:"superseded,omitempty"`
-	Pending    *ownSegment  `json:"pending,omitempty"` // being written: a crash leaves it
-	GCFloor    int64        `json:"gc_floor"`
-	Snapshots  []string     `json:"snapshots,omitempty"`
-	LastHead   string       `json:"last_head,omitempty"`
-	HeadTried  string       `json:"head_tried,omitempty"`
-	SnapTried  string       `json:"snap_tried,omitempty"`
-	Created    string       `json:"created,omitempty"` // in device.json
-	Retired    []string     `json:"retired,omitempty"`
-	Verify     int          `json:"verify"` // which own segment to read back next
+	// DropOutbox is the outbox sequence up to which operations may go once
+	// the files holding them are gone; Dropped is how far that was done.
+	DropOutbox int64       `json:"drop_outbox,omitempty"`
+	Dropped    int64       `json:"dropped,omitempty"`
+	Pending    *ownSegment `json:"pending,omitempty"` // being written: a crash leaves it
+	GCFloor    int64       `json:"gc_floor"`
+	Snapshots  []string    `json:"snapshots,omitempty"`
+	LastHead   string      `json:"last_head,omitempty"`
+	HeadTried  string      `json:"head_tried,omitempty"`
+	SnapTried  string      `json:"snap_tried,omitempty"`
+	Created    string      `json:"created,omitempty"` // in device.json
+	Retired    []string    `json:"retired,omitempty"`
+	Verify     int         `json:"verify"` // which own segment to read back next
 }
 
 // seenDevice is what this computer last read of another one's head.
@@ -241,6 +245,11 @@ func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 			return r, err
 		}
 		r.Warnings = append(r.Warnings, "head: "+err.Error())
+	} else if err := s.removeSuperseded(ctx); err != nil {
+		if errors.Is(err, ErrCrash) {
+			return r, err
+		}
+		r.Warnings = append(r.Warnings, "cleanup: "+err.Error())
 	}
 	warn := append(append([]string{}, r.Warnings...), r.Damaged...)
 	if r.PublishErr != "" {
