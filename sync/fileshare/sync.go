@@ -643,10 +643,9 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 	if err != nil {
 		return err
 	}
-	names, err := s.share.List(devDir(dev) + "/log")
-	if err != nil {
-		return nil // nothing published yet, or not arrived
-	}
+	// An empty or missing log folder is normal: nothing published yet, not
+	// arrived, or all compacted away (the floor check below).
+	names, _ := s.share.List(devDir(dev) + "/log")
 	type cand struct {
 		name     string
 		from, to int64
