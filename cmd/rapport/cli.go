@@ -26,7 +26,7 @@ type cli struct {
 	fs             *flag.FlagSet // the running command's flags, for --help
 	// syncFolder and syncName are the sync a command is running, saved as
 	// this computer's settings once it worked.
-	syncFolder, syncName string
+	syncFolder, syncName, syncPassphrase string
 }
 
 // clock is the time every command and the store go by; tests set it.

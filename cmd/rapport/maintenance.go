@@ -90,7 +90,12 @@ func (c *cli) syncInBackground(ctx context.Context, folder string) {
 		fmt.Fprintln(c.stderr, "rapport: sync:", err)
 		return
 	}
-	syncer := fileshare.New(c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock})
+	pass, _, err := c.store.LocalSetting(ctx, settingSyncPassphrase)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "rapport: sync:", err)
+		return
+	}
+	syncer := fileshare.New(c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock, Passphrase: pass})
 	tick := time.NewTicker(syncEvery)
 	defer tick.Stop()
 	reported := false

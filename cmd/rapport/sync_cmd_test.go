@@ -168,3 +168,35 @@ func TestAppSyncsInBackground(t *testing.T) {
 		t.Fatalf("a did not get b's client: %q", out)
 	}
 }
+
+// An encrypted share through the command line: the passphrase comes from a
+// file, is remembered, and a wrong one applies nothing and says so.
+func TestSyncWithPassphrase(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "share")
+	os.Mkdir(folder, 0o700)
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	os.WriteFile(good, []byte("shop secret\n"), 0o600)
+	os.WriteFile(bad, []byte("not it\n"), 0o600)
+	a, b, c := newShop(t), newShop(t), newShop(t)
+	a.ok("contact", "add", "--given", "Ada", "--family", "Sealed")
+	a.ok("sync", "--folder", folder, "--passphrase-file", good)
+	a.ok("sync") // remembered
+	r := b.run("sync", "join", "--folder", folder, "--passphrase-file", bad)
+	if r.code != 1 || !strings.Contains(r.err, "wrong passphrase") || !strings.Contains(r.err, "nothing was changed") {
+		t.Fatalf("wrong passphrase: %+v", r)
+	}
+	if _, err := os.Stat(b.db + ".joining"); err == nil {
+		t.Fatal("a failed join left its temporary database")
+	}
+	if out := b.ok("contact", "list"); strings.Contains(out, "Ada") {
+		t.Fatalf("a wrong passphrase applied: %q", out)
+	}
+	if r := c.run("sync", "join", "--folder", folder); r.code != 1 || !strings.Contains(r.err, "passphrase is needed") {
+		t.Fatalf("no passphrase: %+v", r)
+	}
+	b.ok("sync", "join", "--folder", folder, "--passphrase-file", good)
+	if out := b.ok("contact", "list"); !strings.Contains(out, "Ada") {
+		t.Fatalf("b did not get the book: %q", out)
+	}
+}

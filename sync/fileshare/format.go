@@ -304,6 +304,9 @@ type ShareInfo struct {
 	Share   string `json:"share"`
 	Fmt     int    `json:"fmt"`
 	Created string `json:"created"`
+	// Key is the share key wrapped with the passphrase (age, scrypt) when
+	// the share is encrypted.
+	Key string `json:"key,omitempty"`
 }
 
 // DeviceInfo is a computer's device.json, written once.

@@ -59,19 +59,20 @@ func (s *Syncer) verifyOwn(ctx context.Context, shareID string, r *Report) error
 	i := pub.Verify % len(pub.Segments)
 	seg := pub.Segments[i]
 	name := segmentFile(seg.From, seg.To)
-	b, err := s.share.ReadFile(dir + name)
+	b, err := s.read(dir + name)
 	ok := err == nil && sha(b) == seg.SHA256
-	if !ok && (err == nil || !present[name]) {
+	damaged := err == nil || errors.Is(err, ErrDamaged)
+	if !ok && (damaged || !present[name]) {
 		body, berr := s.buildSegment(ctx, shareID, seg)
 		if berr != nil {
 			return berr
 		}
-		if err == nil {
+		if damaged {
 			if rerr := s.share.Remove(dir + name); rerr != nil {
 				return rerr
 			}
 		}
-		if werr := WriteNew(s.share, devDir(dev)+"/.tmp", dir+name, body); werr != nil {
+		if werr := s.writeNew(devDir(dev)+"/.tmp", dir+name, body); werr != nil {
 			return werr
 		}
 		r.Republished = append(r.Republished, name)
@@ -119,14 +120,14 @@ func (s *Syncer) packRun(ctx context.Context, shareID string, pub pubState, star
 	packed.SHA256 = sha(body)
 	dev := s.store.DeviceID()
 	name := devDir(dev) + "/log/" + segmentFile(packed.From, packed.To)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, body); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, body); err != nil {
 		if !errors.Is(err, fs.ErrExist) {
 			if errors.Is(err, ErrDamaged) {
 				s.share.Remove(name)
 			}
 			return err
 		}
-		if back, rerr := s.share.ReadFile(name); rerr != nil || sha(back) != packed.SHA256 {
+		if back, rerr := s.read(name); rerr != nil || sha(back) != packed.SHA256 {
 			return fmt.Errorf("fileshare: %s exists with other contents", name)
 		}
 	}
@@ -266,7 +267,7 @@ func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[s
 		return err
 	}
 	name := devDir(dev) + "/snap/" + snapshotFile(hlc)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, body); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, body); err != nil {
 		if errors.Is(err, ErrDamaged) {
 			s.share.Remove(name)
 		}
@@ -377,7 +378,7 @@ func (s *Syncer) removeSuperseded(ctx context.Context) error {
 		name := dir + segmentFile(seg.From, seg.To)
 		// Only the bytes this database wrote: a file of the same name with
 		// others is another writer's to keep.
-		if b, err := s.share.ReadFile(name); err == nil && sha(b) == seg.SHA256 {
+		if b, err := s.read(name); err == nil && sha(b) == seg.SHA256 {
 			if err := s.share.Remove(name); err != nil {
 				return err
 			}

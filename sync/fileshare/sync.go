@@ -1,6 +1,7 @@
 package fileshare
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -106,6 +107,8 @@ type Options struct {
 	App string
 	// Now is the wall clock; the store's clock when nil.
 	Now func() time.Time
+	// Passphrase opens an encrypted share, or makes the new share encrypted.
+	Passphrase string
 }
 
 // Syncer runs sync cycles of one store through one share.
@@ -113,6 +116,27 @@ type Syncer struct {
 	store *data.Store
 	share Share
 	opt   Options
+	key   *shareKey // the share key of an encrypted share, once opened
+	// keyWrapped is the wrapped key that key was opened from.
+	keyWrapped string
+}
+
+// read gives a file's contents, opened with the share key when the share is
+// encrypted.
+func (s *Syncer) read(name string) ([]byte, error) {
+	b, err := s.share.ReadFile(name)
+	if err != nil || s.key == nil {
+		return b, err
+	}
+	return s.key.open(name, b)
+}
+
+// writeNew is WriteNew of the contents, sealed when the share is encrypted.
+func (s *Syncer) writeNew(tmpDir, name string, data []byte) error {
+	if s.key != nil {
+		data = s.key.seal(name, data)
+	}
+	return WriteNew(s.share, tmpDir, name, data)
 }
 
 // New makes a Syncer.
@@ -274,8 +298,11 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		if info, err = DecodeShareInfo(raw); err != nil {
 			// A description this computer was writing that landed torn is
 			// its own to remove; no computer can have read a share id from it.
-			if _, pending, _ := s.store.SyncState(ctx, keySharePending); pending && known == "" {
-				s.share.Remove("share.json")
+			var pending ShareInfo
+			if ok, _ := s.state(ctx, keySharePending, &pending); ok && known == "" {
+				if mine, _ := EncodeInfo(pending); len(raw) < len(mine) && bytes.HasPrefix(mine, raw) {
+					s.share.Remove("share.json")
+				}
 			}
 			return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
 		}
@@ -298,6 +325,15 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			info = pending
 		} else {
 			info = ShareInfo{Share: newShareID(), Fmt: FormatVersion, Created: s.now().UTC().Format(time.RFC3339)}
+			if s.opt.Passphrase != "" {
+				key, err := newShareKey()
+				if err != nil {
+					return "", err
+				}
+				if info.Key, err = key.wrap(s.opt.Passphrase); err != nil {
+					return "", err
+				}
+			}
 			if err := s.store.SetSyncState(ctx, map[string]string{keySharePending: mustJSON(info)}); err != nil {
 				return "", err
 			}
@@ -321,6 +357,18 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 	default:
 		return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
 	}
+	switch {
+	case info.Key != "" && s.opt.Passphrase == "":
+		return "", ErrPassphraseNeeded
+	case info.Key == "" && s.opt.Passphrase != "":
+		return "", fmt.Errorf("%w: this share is not encrypted; sync without a passphrase", ErrWrongPassphrase)
+	case info.Key != "" && info.Key != s.keyWrapped:
+		key, err := unwrapShareKey(info.Key, s.opt.Passphrase)
+		if err != nil {
+			return "", err
+		}
+		s.key, s.keyWrapped = key, info.Key // the app's next cycles skip the scrypt
+	}
 	if known == "" {
 		if err := s.store.SetSyncState(ctx, map[string]string{keyShare: info.Share, keySharePending: ""}); err != nil {
 			return "", err
@@ -342,7 +390,7 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			}
 		}
 	}
-	if _, err := s.share.ReadFile(devDir(dev) + "/device.json"); errors.Is(err, fs.ErrNotExist) {
+	if _, err := s.read(devDir(dev) + "/device.json"); errors.Is(err, fs.ErrNotExist) {
 		pub, err := s.loadPub(ctx)
 		if err != nil {
 			return "", err
@@ -354,7 +402,7 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			}
 		}
 		b, _ := EncodeInfo(DeviceInfo{Device: dev, Name: s.opt.Name, Created: pub.Created, App: s.opt.App})
-		if err := WriteNew(s.share, devDir(dev)+"/.tmp", devDir(dev)+"/device.json", b); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := s.writeNew(devDir(dev)+"/.tmp", devDir(dev)+"/device.json", b); err != nil && !errors.Is(err, fs.ErrExist) {
 			if errors.Is(err, ErrCrash) {
 				return "", err
 			}
@@ -403,7 +451,7 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 				continue
 			}
 			if p := pub.Pending; p != nil && p.From == from && p.To == to {
-				b, err := s.share.ReadFile(devDir(dev) + "/log/" + n)
+				b, err := s.read(devDir(dev) + "/log/" + n)
 				if err == nil && sha(b) == p.SHA256 {
 					continue // our own write, cut off by a crash before it was recorded
 				}
@@ -411,7 +459,7 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 					continue // our own torn write: publish removes and rewrites it
 				}
 			}
-			if b, err := s.share.ReadFile(devDir(dev) + "/log/" + n); err != nil || validateSegment(b) != nil {
+			if b, err := s.read(devDir(dev) + "/log/" + n); err != nil || validateSegment(b) != nil {
 				continue // not readable yet, or damaged: nothing is known of its writer
 			}
 			reason = "another database publishes as this computer (a copied disk or a restored backup)"
@@ -523,9 +571,9 @@ func (s *Syncer) publish(ctx context.Context, shareID string, r *Report) error {
 			return err
 		}
 		name := devDir(dev) + "/log/" + segmentFile(seg.From, seg.To)
-		err = WriteNew(s.share, devDir(dev)+"/.tmp", name, body)
+		err = s.writeNew(devDir(dev)+"/.tmp", name, body)
 		if errors.Is(err, fs.ErrExist) {
-			if back, rerr := s.share.ReadFile(name); rerr == nil && sha(back) == seg.SHA256 {
+			if back, rerr := s.read(name); rerr == nil && sha(back) == seg.SHA256 {
 				err = nil // written before a crash
 			} else if rerr == nil && validateSegment(back) == nil {
 				return fmt.Errorf("fileshare: %s holds a segment this database did not write", name)
@@ -554,7 +602,7 @@ func (s *Syncer) publish(ctx context.Context, shareID string, r *Report) error {
 
 // readHead reads and checks one head file of dev.
 func (s *Syncer) readHead(dev, name string) (Head, error) {
-	b, err := s.share.ReadFile(devDir(dev) + "/head/" + name)
+	b, err := s.read(devDir(dev) + "/head/" + name)
 	if err != nil {
 		return Head{}, err
 	}
@@ -680,7 +728,11 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 		if done.covers(c.from, c.to) {
 			continue
 		}
-		b, err := s.share.ReadFile(devDir(dev) + "/log/" + c.name)
+		b, err := s.read(devDir(dev) + "/log/" + c.name)
+		if errors.Is(err, ErrDamaged) {
+			r.Damaged = append(r.Damaged, fmt.Sprintf("%s/log/%s: %v", short(dev), c.name, err))
+			continue
+		}
 		if err != nil {
 			r.Waiting = append(r.Waiting, fmt.Sprintf("%s/log/%s: %v", short(dev), c.name, err))
 			continue // a placeholder, or gone between listing and reading
@@ -758,7 +810,7 @@ func (s *Syncer) snapshots(r *Report) []snapshotRef {
 
 // readSnapshot reads and checks a snapshot.
 func (s *Syncer) readSnapshot(shareID string, ref snapshotRef) (Snapshot, error) {
-	b, err := s.share.ReadFile(devDir(ref.dev) + "/snap/" + ref.name)
+	b, err := s.read(devDir(ref.dev) + "/snap/" + ref.name)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -934,7 +986,7 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 		return err
 	}
 	name := devDir(dev) + "/head/" + headFile(hlc)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, b); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, b); err != nil {
 		if errors.Is(err, ErrDamaged) {
 			s.share.Remove(name)
 		}
