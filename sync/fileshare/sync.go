@@ -466,7 +466,9 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 		}
 		heads, _ := s.share.List(devDir(dev) + "/head")
 		for _, n := range heads {
-			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > pub.LastHead && pub.LastHead != "" {
+			// A head named after the last one this database tried to write
+			// is another database's.
+			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > max(pub.LastHead, pub.HeadTried) && pub.LastHead != "" {
 				if _, err := s.readHead(dev, n); err == nil {
 					reason = "another database writes this computer's status (a copied disk)"
 				}
