@@ -595,7 +595,8 @@ func TestPropertyConvergence(t *testing.T) {
 		for _, c := range s.cs {
 			got := storeState(t, c.store)
 			if !sameState(want, got) {
-				t.Fatalf("%s differs from the model:\n%s\nwhat the cycles did:\n%s", c.name, describeDiff(want, got), strings.Join(s.log, "\n"))
+				t.Fatalf("%s differs from the model:\n%s\nwhere the missing operations are:\n%s\nwhat the cycles did:\n%s",
+					c.name, describeDiff(want, got), s.whereMissing(t, c, got), strings.Join(s.log, "\n"))
 			}
 		}
 		// I5: applying everything once more changes nothing.
@@ -623,6 +624,33 @@ func TestPropertyConvergence(t *testing.T) {
 			}
 		}
 	})
+}
+
+// whereMissing names, for a failure message, the landed files holding
+// operations the computer lacks, and what it records having applied of
+// their writer.
+func (s *sim) whereMissing(t *rapid.T, c *simComputer, got map[string]*modelRow) string {
+	var out []string
+	seen := map[string]bool{}
+	for name, b := range s.mem.Landed {
+		seg, err := DecodeSegment(b)
+		if err != nil {
+			continue
+		}
+		for _, op := range seg.Ops {
+			r := got[op.Table+"/"+op.Row]
+			if r != nil && r.cl >= op.CL {
+				continue
+			}
+			if !seen[name] {
+				seen[name] = true
+				done, _ := c.sync.applied(context.Background(), seg.Device)
+				out = append(out, fmt.Sprintf("%s (%d-%d), %s applied %v of %s", name, seg.From, seg.To, c.name, done, short(seg.Device)))
+			}
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }
 
 // shareFault reports whether err is one of the failures the MemShare
