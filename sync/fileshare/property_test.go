@@ -292,9 +292,11 @@ func (s *sim) pick(t *rapid.T) *simComputer {
 
 // liveContacts are the contacts a computer can edit now.
 func liveContacts(t *rapid.T, c *simComputer, deleted bool) []string {
-	q := "SELECT id FROM contact WHERE cl % 2 = 1 AND merged_into = '' ORDER BY id"
+	// A row whose restore arrived before its insert is alive with no name
+	// yet; the store rightly refuses to save it as it is, so it is left out.
+	q := "SELECT id FROM contact WHERE cl % 2 = 1 AND merged_into = '' AND display_name <> '' ORDER BY id"
 	if deleted {
-		q = "SELECT id FROM contact WHERE cl > 0 AND cl % 2 = 0 AND merged_into = '' ORDER BY id"
+		q = "SELECT id FROM contact WHERE cl > 0 AND cl % 2 = 0 AND merged_into = '' AND display_name <> '' ORDER BY id"
 	}
 	rows, err := c.store.DB().Query(q)
 	if err != nil {
