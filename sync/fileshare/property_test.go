@@ -162,14 +162,13 @@ func outboxAfter(t *rapid.T, c *simComputer, after int64) map[string]bool {
 	return out
 }
 
-// publishedOps is the op ids of every valid segment that ever landed on the share.
+// publishedOps is the op ids of every valid segment and snapshot that ever
+// landed on the share.
 func (s *sim) publishedOps() map[string]bool {
 	out := map[string]bool{}
-	for _, b := range s.mem.Landed {
-		if seg, err := DecodeSegment(b); err == nil {
-			for _, op := range seg.Ops {
-				out[op.ID] = true
-			}
+	for _, ops := range s.landedOps() {
+		for _, op := range ops {
+			out[op.ID] = true
 		}
 	}
 	return out
@@ -227,15 +226,29 @@ func merge(rows map[string]*modelRow, op data.Op) {
 func (s *sim) modelState() (map[string]*modelRow, []data.Op) {
 	rows := map[string]*modelRow{}
 	var all []data.Op
-	for _, b := range s.mem.Landed {
-		if seg, err := DecodeSegment(b); err == nil {
-			for _, op := range seg.Ops {
-				merge(rows, op)
-				all = append(all, op)
-			}
+	for _, ops := range s.landedOps() {
+		for _, op := range ops {
+			merge(rows, op)
+			all = append(all, op)
 		}
 	}
 	return rows, all
+}
+
+// landedOps are the operations of every valid segment and snapshot that
+// landed on the share. A snapshot holds its writer's whole state, edits not
+// published yet included, so an edit can reach the others through it alone
+// (its writer restored an older backup before publishing it).
+func (s *sim) landedOps() map[string][]data.Op {
+	out := map[string][]data.Op{}
+	for name, b := range s.mem.Landed {
+		if seg, err := DecodeSegment(b); err == nil {
+			out[name] = seg.Ops
+		} else if snap, err := DecodeSnapshot(b); err == nil {
+			out[name] = snap.Ops
+		}
+	}
+	return out
 }
 
 func storeState(t *rapid.T, st *data.Store) map[string]*modelRow {
