@@ -131,6 +131,14 @@ func (s *Syncer) read(name string) ([]byte, error) {
 	return s.key.open(name, b)
 }
 
+// onShare is the bytes a file's contents take on the share.
+func (s *Syncer) onShare(name string, data []byte) []byte {
+	if s.key != nil {
+		return s.key.seal(name, data)
+	}
+	return data
+}
+
 // writeNew is WriteNew of the contents, sealed when the share is encrypted.
 func (s *Syncer) writeNew(tmpDir, name string, data []byte) error {
 	if s.key != nil {
@@ -579,9 +587,11 @@ func (s *Syncer) publish(ctx context.Context, shareID string, r *Report) error {
 				err = nil // written before a crash
 			} else if rerr == nil && validateSegment(back) == nil {
 				return fmt.Errorf("fileshare: %s holds a segment this database did not write", name)
-			} else {
+			} else if raw, rerr := s.share.ReadFile(name); rerr == nil && len(raw) < len(s.onShare(name, body)) {
 				s.share.Remove(name) // our own torn file: write it again next time
-				return fmt.Errorf("%s was damaged on the share; it is written again", name)
+				return fmt.Errorf("%s landed cut short; it is written again", name)
+			} else {
+				return fmt.Errorf("%s does not read back right; it is checked again next time", name)
 			}
 		}
 		if errors.Is(err, ErrDamaged) {
