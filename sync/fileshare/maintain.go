@@ -241,10 +241,24 @@ func (s *Syncer) snapshotIfDue(ctx context.Context, shareID string, r *Report) e
 }
 
 func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[string]int64, r *Report) error {
+	// Only a state whose own changes are all published goes into a
+	// snapshot: an edit that reached the share only inside a snapshot would
+	// reach only the computers that happen to merge it.
+	pub0, err := s.loadPub(ctx)
+	if err != nil {
+		return err
+	}
+	before, err := s.store.OutboxLast(ctx)
+	if err != nil || before > pub0.Outbox || pub0.Pending != nil {
+		return err
+	}
 	drop := fmt.Sprintf("%016x", uint64(s.now().Add(-deletedFieldsKept).UnixMilli())<<16)
 	var ops []data.Op
 	if err := s.store.StateOps(ctx, drop, func(op data.Op) error { ops = append(ops, op); return nil }); err != nil {
 		return err
+	}
+	if after, err := s.store.OutboxLast(ctx); err != nil || after != before {
+		return err // an edit came in meanwhile: the next cycle publishes it first
 	}
 	hlc, err := s.store.ClockStamp(ctx)
 	if err != nil {
