@@ -131,6 +131,8 @@ fuzz:
 	done <<< "$$targets"
 	@echo "killing rapport $(CRASH_ITERATIONS) times during imports, edits and syncs"
 	RAPPORT_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout 60m -run '^TestCrash' ./cmd/rapport
+	@echo "driving 2-10 simulated computers through sync over a faulty share, many cases"
+	$(GO) test -count=1 -timeout 60m -run '^TestPropertyConvergence$$' ./sync/fileshare -args -long
 
 $(FYNE):
 	@if ! $(GO) list -m -versions fyne.io/tools 2>/dev/null | grep -qw -- '$(FYNE_TOOLS_VERSION)'; then \

@@ -129,6 +129,10 @@ type txn struct {
 	// ledgers are the clients whose points ledger changed, whose balance
 	// is brought up to date before commit.
 	ledgers map[string]bool
+	// deferDerived leaves the search index and figures of touched contacts
+	// to a RebuildDerived after a large merge, which is much faster than
+	// refreshing each contact in every batch.
+	deferDerived bool
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -182,9 +186,11 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 		tx.Rollback()
 		return err
 	}
-	if err := t.refreshTouched(); err != nil {
-		tx.Rollback()
-		return err
+	if !t.deferDerived {
+		if err := t.refreshTouched(); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := t.refreshBalances(); err != nil {
 		tx.Rollback()

@@ -21,6 +21,9 @@ type hlcClock struct {
 	mu     sync.Mutex
 	last   uint64
 	device string // 32 hex digits, this computer's id
+	// history is the ids this database had before (a restored or cloned
+	// database takes a new one), by the outbox operations they stamped.
+	history []deviceSince
 }
 
 // maxHLCMillis is the first millisecond of the year 10000.
@@ -84,6 +87,9 @@ func loadClock(ctx context.Context, db *sql.DB) (*hlcClock, error) {
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("read device id: %w", err)
+	}
+	if c.history, err = readDeviceHistory(ctx, db); err != nil {
+		return nil, err
 	}
 	var saved sql.NullString
 	if err := db.QueryRowContext(ctx, "SELECT value FROM sync_state WHERE key = 'hlc'").Scan(&saved); err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -25,6 +25,10 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []Op) (int, error) {
 // in the same transaction ("" removes a key), so that a record of what was
 // applied never claims more, or less, than what was.
 func (s *Store) applyRemote(ctx context.Context, ops []Op, state map[string]string) (int, error) {
+	return s.applyRemoteTx(ctx, ops, state, false)
+}
+
+func (s *Store) applyRemoteTx(ctx context.Context, ops []Op, state map[string]string, deferDerived bool) (int, error) {
 	for i := range ops {
 		if err := ops[i].validate(); err != nil {
 			return 0, fmt.Errorf("operation %d: %w", i, err)
@@ -32,6 +36,7 @@ func (s *Store) applyRemote(ctx context.Context, ops []Op, state map[string]stri
 	}
 	applied := 0
 	err := s.write(ctx, func(t *txn) error {
+		t.deferDerived = deferDerived
 		for _, op := range ops {
 			changed, refused, err := t.applyOp(op)
 			if err != nil {
@@ -127,7 +132,11 @@ func isHex(s string) bool {
 // that an operation refers to before its own insert has arrived. It reports
 // whether the row is new.
 func (t *txn) ensureRow(table, id string) (bool, error) {
-	res, err := t.ExecContext(t.ctx, "INSERT INTO "+table+"(id, cl) VALUES(?, 0) ON CONFLICT(id) DO NOTHING", id)
+	st, err := t.prepared("INSERT INTO " + table + "(id, cl) VALUES(?, 0) ON CONFLICT(id) DO NOTHING")
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(t.ctx, id)
 	if err != nil {
 		return false, err
 	}
@@ -188,7 +197,11 @@ func (t *txn) mergeOp(op Op) (bool, error) {
 
 	stamps := map[string]string{}
 	if len(op.Set) > 0 {
-		rows, err := t.QueryContext(t.ctx, "SELECT field, stamp FROM sync_field_stamp WHERE tbl = ? AND row_id = ?", op.Table, op.Row)
+		st, err := t.prepared("SELECT field, stamp FROM sync_field_stamp WHERE tbl = ? AND row_id = ?")
+		if err != nil {
+			return false, err
+		}
+		rows, err := st.QueryContext(t.ctx, op.Table, op.Row)
 		if err != nil {
 			return false, err
 		}
@@ -226,7 +239,7 @@ func (t *txn) mergeOp(op Op) (bool, error) {
 		}
 		set += c + " = ?"
 		args = append(args, sqlValue(ts, c, op.Set[c]))
-		if _, err := t.ExecContext(t.ctx, "INSERT INTO sync_field_stamp(tbl, row_id, field, stamp) VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET stamp = excluded.stamp", op.Table, op.Row, c, opStamp); err != nil {
+		if err := t.execPrepared("INSERT INTO sync_field_stamp(tbl, row_id, field, stamp) VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET stamp = excluded.stamp", op.Table, op.Row, c, opStamp); err != nil {
 			return false, err
 		}
 	}
@@ -234,7 +247,7 @@ func (t *txn) mergeOp(op Op) (bool, error) {
 		return made, nil
 	}
 	args = append(args, op.Row)
-	if _, err := t.ExecContext(t.ctx, "UPDATE "+op.Table+" SET "+set+" WHERE id = ?", args...); err != nil {
+	if err := t.execPrepared("UPDATE "+op.Table+" SET "+set+" WHERE id = ?", args...); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -256,7 +269,7 @@ func (s *Store) Outbox(ctx context.Context, after int64, limit int) ([]Op, int64
 		if err := rows.Scan(&last, &op.ID, &op.HLC, &op.Table, &op.Row, &op.CL, &setJSON, &op.Staff); err != nil {
 			return nil, after, err
 		}
-		op.Device = s.clock.device
+		op.Device = s.clock.deviceAt(last)
 		if setJSON != "" {
 			dec := json.NewDecoder(strings.NewReader(setJSON))
 			dec.UseNumber()

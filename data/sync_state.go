@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -56,6 +57,14 @@ func (s *Store) ApplyRemoteRecording(ctx context.Context, ops []Op, state map[st
 	return s.applyRemote(ctx, ops, state)
 }
 
+// MergeRemoteBulk is ApplyRemoteRecording for merging a whole snapshot in
+// batches: the search index and figures are not refreshed per batch, so the
+// caller must run RebuildDerived after the last one (and again after a
+// crash in between, which the state it records can say).
+func (s *Store) MergeRemoteBulk(ctx context.Context, ops []Op, state map[string]string) (int, error) {
+	return s.applyRemoteTx(ctx, ops, state, true)
+}
+
 func (t *txn) setSyncState(state map[string]string) error {
 	names := make([]string, 0, len(state))
 	for k := range state {
@@ -83,46 +92,35 @@ func (t *txn) setSyncState(state map[string]string) error {
 // of state written in the same transaction. Sync does this when it finds that
 // another database writes under this computer's id (a restored backup or a
 // cloned disk): from then on this one publishes under its own id. The
-// operations after outbox sequence unpublishedAfter have not left this
-// computer under the old id, so the stamps they left on rows and fields take
-// the new id too, as the copies elsewhere will carry it; stamps published
-// already keep the old one.
-func (s *Store) NewDeviceID(ctx context.Context, unpublishedAfter int64, state map[string]string) (string, error) {
+// operations recorded before keep the id they were stamped with, wherever
+// they are published again, so every copy of an operation is the same.
+func (s *Store) NewDeviceID(ctx context.Context, state map[string]string) (string, error) {
 	id := strings.ReplaceAll(uuid.Must(uuid.NewRandom()).String(), "-", "")
 	old := s.clock.device
+	var history []deviceSince
 	err := s.write(ctx, func(t *txn) error {
+		var err error
+		if history, err = t.deviceHistory(); err != nil {
+			return err
+		}
+		var last sql.NullInt64
+		if err := t.QueryRowContext(t.ctx, "SELECT max(seq) FROM sync_outbox").Scan(&last); err != nil {
+			return err
+		}
+		var seq sql.NullInt64
+		if err := t.QueryRowContext(t.ctx, "SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'").Scan(&seq); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if len(history) == 0 {
+			history = []deviceSince{{After: 0, Device: old}}
+		}
+		history = append(history, deviceSince{After: max(last.Int64, seq.Int64), Device: id})
+		b, _ := json.Marshal(history)
+		if _, err := t.ExecContext(t.ctx, "INSERT INTO sync_state(key, value) VALUES('device_history', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", string(b)); err != nil {
+			return err
+		}
 		if _, err := t.ExecContext(t.ctx, "UPDATE sync_state SET value = ? WHERE key = 'device'", id); err != nil {
 			return err
-		}
-		rows, err := t.QueryContext(t.ctx, "SELECT op_id, hlc, tbl, row_id FROM sync_outbox WHERE seq > ? ORDER BY seq", unpublishedAfter)
-		if err != nil {
-			return err
-		}
-		type restamp struct{ op, hlc, tbl, row string }
-		var all []restamp
-		for rows.Next() {
-			var r restamp
-			if err := rows.Scan(&r.op, &r.hlc, &r.tbl, &r.row); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, r := range all {
-			if syncedTables[r.tbl] == nil {
-				continue
-			}
-			from, to := stamp(r.hlc, old, r.op), stamp(r.hlc, id, r.op)
-			if _, err := t.ExecContext(t.ctx, "UPDATE sync_field_stamp SET stamp = ? WHERE tbl = ? AND row_id = ? AND stamp = ?", to, r.tbl, r.row, from); err != nil {
-				return err
-			}
-			if _, err := t.ExecContext(t.ctx, "UPDATE "+r.tbl+" SET stamp = ? WHERE id = ? AND stamp = ?", to, r.row, from); err != nil {
-				return err
-			}
 		}
 		return t.setSyncState(state)
 	})
@@ -131,8 +129,62 @@ func (s *Store) NewDeviceID(ctx context.Context, unpublishedAfter int64, state m
 	}
 	s.clock.mu.Lock()
 	s.clock.device = id
+	s.clock.history = history
 	s.clock.mu.Unlock()
 	return id, nil
+}
+
+// deviceSince says that the operations after outbox sequence After were
+// stamped by Device.
+type deviceSince struct {
+	After  int64  `json:"after"`
+	Device string `json:"device"`
+}
+
+func (t *txn) deviceHistory() ([]deviceSince, error) {
+	return readDeviceHistory(t.ctx, t.Tx)
+}
+
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func readDeviceHistory(ctx context.Context, q queryRower) ([]deviceSince, error) {
+	var raw string
+	err := q.QueryRowContext(ctx, "SELECT value FROM sync_state WHERE key = 'device_history'").Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var h []deviceSince
+	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+		return nil, fmt.Errorf("device history: %w", err)
+	}
+	return h, nil
+}
+
+// deviceAt is the id that stamped the outbox operation seq.
+func (c *hlcClock) deviceAt(seq int64) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	dev := c.device
+	for _, h := range c.history {
+		if seq > h.After {
+			dev = h.Device
+		}
+	}
+	return dev
+}
+
+// ClockStamp issues a clock value later than every one issued or seen (and
+// not before the wall clock), for naming what sync writes in time order.
+// It is saved, so that the clock resumes past it after a restart.
+func (s *Store) ClockStamp(ctx context.Context) (string, error) {
+	v := formatHLC(s.clock.next(s.Now()))
+	_, err := s.db.ExecContext(ctx, "INSERT INTO sync_state(key, value) VALUES('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE excluded.value > value", v)
+	return v, explainIOError(err)
 }
 
 // ClockNow is the newest clock value issued or seen, as 16 hex digits.
@@ -263,8 +315,16 @@ func stateOpsOf(ctx context.Context, tx *sql.Tx, ts *tableSpec, dropBefore strin
 			}
 			byStamp[st][c] = v
 		}
-		if cl%2 == 0 && dropBefore != "" && rowStamp < dropBefore {
-			byStamp = nil
+		if cl%2 == 0 && dropBefore != "" {
+			// The row's newest stamp says when it was last written; a row
+			// that sync brought has its stamps per field, not on the row.
+			newest := rowStamp
+			for _, st := range fs {
+				newest = max(newest, st)
+			}
+			if newest != "" && newest < dropBefore {
+				byStamp = nil
+			}
 		}
 		stamps := make([]string, 0, len(byStamp))
 		for st := range byStamp {

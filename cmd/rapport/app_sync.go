@@ -93,7 +93,13 @@ func (a *appSync) syncOnce(ctx context.Context, folder string, first bool) (file
 	if name == "" {
 		name, _ = os.Hostname()
 	}
-	s := fileshare.New(a.c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock})
+	// A share with a passphrase is set up from the command line, which
+	// saves the passphrase for this computer.
+	pass, _, err := a.c.store.LocalSetting(ctx, settingSyncPassphrase)
+	if err != nil {
+		return fileshare.Report{}, err
+	}
+	s := fileshare.New(a.c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock, Passphrase: pass})
 	if first {
 		// A computer new to a share starts from its snapshot; a folder with
 		// no share yet gets one from the ordinary cycle.

@@ -31,7 +31,7 @@ type cli struct {
 	restart        bool          // open the app again once it has closed (after Restore)
 	// syncFolder and syncName are the sync a command is running, saved as
 	// this computer's settings once it worked.
-	syncFolder, syncName string
+	syncFolder, syncName, syncPassphrase string
 }
 
 // clock is the time every command and the store go by; tests set it.

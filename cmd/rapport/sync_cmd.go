@@ -18,12 +18,15 @@ import (
 const (
 	settingSyncFolder = "sync.folder"
 	settingSyncName   = "sync.name"
+	// The passphrase of an encrypted share is kept so that the app can sync
+	// in the background; the database is readable by its user only.
+	settingSyncPassphrase = "sync.passphrase"
 )
 
 func init() {
-	register("sync", "rapport sync [--folder PATH] [--name NAME] [--json]   (one sync cycle through a shared folder; the folder is remembered)", syncCmd)
+	register("sync", "rapport sync [--folder PATH] [--name NAME] [--passphrase-file FILE] [--json]   (one sync cycle through a shared folder; the folder is remembered)", syncCmd)
 	register("sync status", "rapport sync status [--json]   (this computer, the others it syncs with, and warnings)", syncStatusCmd)
-	register("sync join", "rapport sync join --folder PATH [--name NAME] [--json]   (set this computer up on an existing share)", syncJoinCmd)
+	register("sync join", "rapport sync join --folder PATH [--name NAME] [--passphrase-file FILE] [--json]   (set this computer up on an existing share)", syncJoinCmd)
 }
 
 func syncCmd(c *cli, args []string) error {
@@ -39,11 +42,15 @@ func syncCmd(c *cli, args []string) error {
 	fs := c.flags("sync")
 	folder := fs.String("folder", "", "the shared folder (remembered for next time)")
 	name := fs.String("name", "", "this computer's name as the others show it (remembered)")
+	passFile := fs.String("passphrase-file", "", "file whose first line is the share's passphrase (or $RAPPORT_SYNC_PASSPHRASE); a new share is then encrypted")
 	asJSON := fs.Bool("json", false, "print what the cycle did as JSON")
 	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if err := c.open(); err != nil {
+		return err
+	}
+	if err := c.readPassphrase(*passFile); err != nil {
 		return err
 	}
 	syncer, err := c.syncer(*folder, *name)
@@ -91,8 +98,33 @@ func (c *cli) syncer(folder, name string) (*fileshare.Syncer, error) {
 	if name == "" {
 		name, _ = os.Hostname()
 	}
+	if c.syncPassphrase == "" {
+		saved, _, err := c.store.LocalSetting(c.ctx, settingSyncPassphrase)
+		if err != nil {
+			return nil, err
+		}
+		c.syncPassphrase = saved
+	}
 	c.syncFolder, c.syncName = folder, name
-	return fileshare.New(c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock}), nil
+	return fileshare.New(c.store, fileshare.NewFolderShare(folder), fileshare.Options{Name: name, App: appVersion, Now: clock, Passphrase: c.syncPassphrase}), nil
+}
+
+// readPassphrase takes the share's passphrase from a file or the
+// environment, never from the command line, where other users can see it.
+func (c *cli) readPassphrase(file string) error {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		c.syncPassphrase = strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r")
+		if c.syncPassphrase == "" {
+			return usageError{"the passphrase file's first line is empty"}
+		}
+		return nil
+	}
+	c.syncPassphrase = os.Getenv("RAPPORT_SYNC_PASSPHRASE")
+	return nil
 }
 
 // rememberSync saves the folder and name of a sync that worked, so that a
@@ -101,15 +133,20 @@ func (c *cli) rememberSync() error {
 	if err := c.store.SetLocalSetting(c.ctx, settingSyncFolder, c.syncFolder); err != nil {
 		return err
 	}
-	return c.store.SetLocalSetting(c.ctx, settingSyncName, c.syncName)
+	if err := c.store.SetLocalSetting(c.ctx, settingSyncName, c.syncName); err != nil {
+		return err
+	}
+	return c.store.SetLocalSetting(c.ctx, settingSyncPassphrase, c.syncPassphrase)
 }
 
 func explainSyncError(err error) error {
 	switch {
 	case errors.Is(err, fileshare.ErrOffline):
 		return fmt.Errorf("%w; nothing was changed, the next sync will try again", err)
-	case errors.Is(err, fileshare.ErrOtherShare):
+	case errors.Is(err, fileshare.ErrOtherShare), errors.Is(err, fileshare.ErrWrongPassphrase):
 		return fmt.Errorf("%w; nothing was changed", err)
+	case errors.Is(err, fileshare.ErrPassphraseNeeded):
+		return fmt.Errorf("%w (--passphrase-file FILE or $RAPPORT_SYNC_PASSPHRASE); nothing was changed", err)
 	}
 	return err
 }
@@ -239,6 +276,7 @@ func syncJoinCmd(c *cli, args []string) error {
 	fs := c.flags("sync join")
 	folder := fs.String("folder", "", "the shared folder")
 	name := fs.String("name", "", "this computer's name as the others show it")
+	passFile := fs.String("passphrase-file", "", "file whose first line is the share's passphrase (or $RAPPORT_SYNC_PASSPHRASE)")
 	asJSON := fs.Bool("json", false, "print what the join did as JSON")
 	if _, err := parseNoArgs(c, args); err != nil {
 		return err
@@ -259,6 +297,23 @@ func syncJoinCmd(c *cli, args []string) error {
 		}
 	}
 	if err := c.open(); err != nil {
+		return err
+	}
+	if fresh {
+		// A join that fails leaves no half-made database behind.
+		defer func() {
+			if c.dbPath != final {
+				if c.store != nil {
+					c.store.Close()
+					c.store = nil
+				}
+				for _, p := range []string{c.dbPath, c.dbPath + "-wal", c.dbPath + "-shm"} {
+					os.Remove(p)
+				}
+			}
+		}()
+	}
+	if err := c.readPassphrase(*passFile); err != nil {
 		return err
 	}
 	syncer, err := c.syncer(*folder, *name)

@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"rapport/data"
+	"rapport/sync/fileshare"
 )
 
 // rapportProcess runs the rapport command line as a real process (this test
@@ -127,5 +129,74 @@ func TestSyncNeedsAFolder(t *testing.T) {
 	}
 	if out := s.ok("sync", "status"); !strings.Contains(out, "not set up") {
 		t.Fatalf("status: %q", out)
+	}
+}
+
+// The open app syncs by itself through the folder saved by rapport sync.
+func TestAppSyncsInBackground(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "share")
+	os.Mkdir(folder, 0o700)
+	a, b := newShop(t), newShop(t)
+	a.ok("contact", "add", "--given", "Uma", "--family", "Vogel")
+	a.ok("sync", "--folder", folder)
+	b.ok("sync", "join", "--folder", folder)
+	id := strings.TrimSpace(b.ok("contact", "add", "--given", "Wim", "--family", "Xu"))
+
+	var out, errb bytes.Buffer
+	c := &cli{stdout: &out, stderr: &errb, dbPath: b.db, ctx: context.Background()}
+	if err := c.open(); err != nil {
+		t.Fatal(err)
+	}
+	stop := c.startMaintenance()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, err := fileshare.ReadStatus(context.Background(), c.store, time.Now())
+		if err == nil && st.Unpublished == 0 && st.Published > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("the app did not publish: %+v %v %s", st, err, errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	c.store.Close()
+	a.ok("sync")
+	if out := a.ok("contact", "show", id); !strings.Contains(out, "Wim") {
+		t.Fatalf("a did not get b's client: %q", out)
+	}
+}
+
+// An encrypted share through the command line: the passphrase comes from a
+// file, is remembered, and a wrong one applies nothing and says so.
+func TestSyncWithPassphrase(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "share")
+	os.Mkdir(folder, 0o700)
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	os.WriteFile(good, []byte("shop secret\n"), 0o600)
+	os.WriteFile(bad, []byte("not it\n"), 0o600)
+	a, b, c := newShop(t), newShop(t), newShop(t)
+	a.ok("contact", "add", "--given", "Ada", "--family", "Sealed")
+	a.ok("sync", "--folder", folder, "--passphrase-file", good)
+	a.ok("sync") // remembered
+	r := b.run("sync", "join", "--folder", folder, "--passphrase-file", bad)
+	if r.code != 1 || !strings.Contains(r.err, "wrong passphrase") || !strings.Contains(r.err, "nothing was changed") {
+		t.Fatalf("wrong passphrase: %+v", r)
+	}
+	if _, err := os.Stat(b.db + ".joining"); err == nil {
+		t.Fatal("a failed join left its temporary database")
+	}
+	if out := b.ok("contact", "list"); strings.Contains(out, "Ada") {
+		t.Fatalf("a wrong passphrase applied: %q", out)
+	}
+	if r := c.run("sync", "join", "--folder", folder); r.code != 1 || !strings.Contains(r.err, "passphrase is needed") {
+		t.Fatalf("no passphrase: %+v", r)
+	}
+	b.ok("sync", "join", "--folder", folder, "--passphrase-file", good)
+	if out := b.ok("contact", "list"); !strings.Contains(out, "Ada") {
+		t.Fatalf("b did not get the book: %q", out)
 	}
 }

@@ -268,3 +268,31 @@ func TestCrashAtEveryWritePoint(t *testing.T) {
 		}
 	}
 }
+
+// A computer that never synced before and runs a plain cycle (not join) on
+// a share whose owner compacted all its files away takes the snapshot.
+func TestLateComputerTakesSnapshotInACycle(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	mem := NewMemShare(9)
+	a := openComputer(t, dir, "a", mem.View("a"), clock)
+	for i := range 5 {
+		a.addContact(t, "Val", string(rune('A'+i)))
+		a.cycle(t)
+	}
+	for range 3 {
+		clock.Advance(8 * 24 * time.Hour)
+		a.cycle(t)
+	}
+	pa, _ := a.sync.loadPub(context.Background())
+	if pa.GCFloor == 0 || len(pa.Segments) != 0 {
+		t.Fatalf("a did not compact everything: %+v", pa)
+	}
+	b := openComputer(t, dir, "b", mem.View("b"), clock)
+	r := b.cycle(t)
+	if len(r.SnapshotsMerged) == 0 {
+		t.Fatalf("b took no snapshot: %+v", r)
+	}
+	a.cycle(t)
+	b.cycle(t)
+	assertConverged(t, a, b)
+}

@@ -101,7 +101,9 @@ func decodeStrict(line []byte, v any) error {
 }
 
 // Segment is a run of one computer's operations with consecutive sequence
-// numbers From..To.
+// numbers From..To. An operation keeps the id that stamped it: a database
+// that had to take a new id (a restored backup, a cloned disk) publishes its
+// earlier operations again under the new one, unchanged.
 type Segment struct {
 	Share  string
 	Device string
@@ -131,9 +133,6 @@ func EncodeSegment(s Segment) ([]byte, error) {
 	}
 	body := make([][]byte, len(s.Ops))
 	for i, op := range s.Ops {
-		if op.Device != s.Device {
-			return nil, fmt.Errorf("fileshare: operation %s of computer %s in a segment of %s", op.ID, op.Device, s.Device)
-		}
 		line, err := json.Marshal(op)
 		if err != nil {
 			return nil, err
@@ -166,9 +165,6 @@ func DecodeSegment(b []byte) (Segment, error) {
 	for i, line := range body {
 		if err := decodeStrict(line, &s.Ops[i]); err != nil {
 			return Segment{}, fmt.Errorf("%w: operation %d: %v", ErrDamaged, i+1, err)
-		}
-		if s.Ops[i].Device != h.Dev {
-			return Segment{}, fmt.Errorf("%w: operation %d is from computer %q in a segment of %s", ErrDamaged, i+1, s.Ops[i].Device, h.Dev)
 		}
 	}
 	return s, nil
@@ -308,6 +304,9 @@ type ShareInfo struct {
 	Share   string `json:"share"`
 	Fmt     int    `json:"fmt"`
 	Created string `json:"created"`
+	// Key is the share key wrapped with the passphrase (age, scrypt) when
+	// the share is encrypted.
+	Key string `json:"key,omitempty"`
 }
 
 // DeviceInfo is a computer's device.json, written once.

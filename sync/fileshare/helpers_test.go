@@ -7,11 +7,18 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"testing"
 	"time"
 
 	"rapport/data"
 )
+
+// tb is what *testing.T, *testing.B and *rapid.T all offer.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
 
 // testClock is a wall clock a test moves by hand.
 type testClock struct{ t time.Time }
@@ -31,7 +38,7 @@ type computer struct {
 	share Share
 }
 
-func openComputer(t testing.TB, dir, name string, share Share, clock *testClock) *computer {
+func openComputer(t tb, dir, name string, share Share, clock *testClock) *computer {
 	t.Helper()
 	c := &computer{name: name, path: filepath.Join(dir, name+".db"), clock: clock, share: share}
 	c.reopen(t)
@@ -39,7 +46,7 @@ func openComputer(t testing.TB, dir, name string, share Share, clock *testClock)
 }
 
 // reopen opens the database again, as after a restart.
-func (c *computer) reopen(t testing.TB) {
+func (c *computer) reopen(t tb) {
 	t.Helper()
 	if c.store != nil {
 		c.store.Close()
@@ -54,7 +61,7 @@ func (c *computer) reopen(t testing.TB) {
 	t.Cleanup(func() { s.Close() })
 }
 
-func (c *computer) cycle(t testing.TB) Report {
+func (c *computer) cycle(t tb) Report {
 	t.Helper()
 	r, err := c.sync.Cycle(context.Background())
 	if err != nil {
@@ -63,7 +70,7 @@ func (c *computer) cycle(t testing.TB) Report {
 	return r
 }
 
-func (c *computer) addContact(t testing.TB, given, family string) string {
+func (c *computer) addContact(t tb, given, family string) string {
 	t.Helper()
 	ct := &data.Contact{Given: given, Family: family}
 	if err := c.store.SaveContact(context.Background(), ct); err != nil {
@@ -72,7 +79,7 @@ func (c *computer) addContact(t testing.TB, given, family string) string {
 	return ct.ID
 }
 
-func (c *computer) edit(t testing.TB, id string, fn func(*data.Contact)) {
+func (c *computer) edit(t tb, id string, fn func(*data.Contact)) {
 	t.Helper()
 	ctx := context.Background()
 	ct, err := c.store.Contact(ctx, id)
@@ -87,7 +94,7 @@ func (c *computer) edit(t testing.TB, id string, fn func(*data.Contact)) {
 
 // dump is the whole synced state of a store, stamps included, in a form
 // two converged stores share byte for byte.
-func dump(t testing.TB, s *data.Store) string {
+func dump(t tb, s *data.Store) string {
 	t.Helper()
 	var lines []string
 	err := s.StateOps(context.Background(), "", func(op data.Op) error {
@@ -102,7 +109,7 @@ func dump(t testing.TB, s *data.Store) string {
 	return strings.Join(lines, "\n")
 }
 
-func assertConverged(t testing.TB, cs ...*computer) {
+func assertConverged(t tb, cs ...*computer) {
 	t.Helper()
 	want := dump(t, cs[0].store)
 	for _, c := range cs[1:] {

@@ -49,15 +49,8 @@ func (s *Syncer) verifyOwn(ctx context.Context, shareID string, r *Report) error
 	}
 	present := map[string]bool{}
 	for _, n := range names {
-		_, to, _, ok := parseSegmentName(n)
-		if !ok {
-			continue
-		}
-		present[strings.ToLower(n)] = true
-		if !listed[strings.ToLower(n)] && to <= pub.Seq {
-			if err := s.share.Remove(dir + n); err != nil {
-				return err
-			}
+		if _, _, _, ok := parseSegmentName(n); ok {
+			present[strings.ToLower(n)] = true
 		}
 	}
 	if len(pub.Segments) == 0 {
@@ -66,19 +59,20 @@ func (s *Syncer) verifyOwn(ctx context.Context, shareID string, r *Report) error
 	i := pub.Verify % len(pub.Segments)
 	seg := pub.Segments[i]
 	name := segmentFile(seg.From, seg.To)
-	b, err := s.share.ReadFile(dir + name)
+	b, err := s.read(dir + name)
 	ok := err == nil && sha(b) == seg.SHA256
-	if !ok && (err == nil || !present[name]) {
+	damaged := err == nil || errors.Is(err, ErrDamaged)
+	if !ok && (damaged || !present[name]) {
 		body, berr := s.buildSegment(ctx, shareID, seg)
 		if berr != nil {
 			return berr
 		}
-		if err == nil {
+		if damaged {
 			if rerr := s.share.Remove(dir + name); rerr != nil {
 				return rerr
 			}
 		}
-		if werr := WriteNew(s.share, devDir(dev)+"/.tmp", dir+name, body); werr != nil {
+		if werr := s.writeNew(devDir(dev)+"/.tmp", dir+name, body); werr != nil {
 			return werr
 		}
 		r.Republished = append(r.Republished, name)
@@ -126,18 +120,19 @@ func (s *Syncer) packRun(ctx context.Context, shareID string, pub pubState, star
 	packed.SHA256 = sha(body)
 	dev := s.store.DeviceID()
 	name := devDir(dev) + "/log/" + segmentFile(packed.From, packed.To)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, body); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, body); err != nil {
 		if !errors.Is(err, fs.ErrExist) {
 			if errors.Is(err, ErrDamaged) {
 				s.share.Remove(name)
 			}
 			return err
 		}
-		if back, rerr := s.share.ReadFile(name); rerr != nil || sha(back) != packed.SHA256 {
+		if back, rerr := s.read(name); rerr != nil || sha(back) != packed.SHA256 {
 			return fmt.Errorf("fileshare: %s exists with other contents", name)
 		}
 	}
 	segs := append(append(append([]ownSegment{}, pub.Segments[:start]...), packed), pub.Segments[end:]...)
+	pub.Superseded = append(pub.Superseded, run...)
 	pub.Segments = segs
 	// The small files go once the head lists the packed one (verifyOwn
 	// removes files no head lists); readers apply either, harmlessly.
@@ -229,11 +224,11 @@ func (s *Syncer) snapshotIfDue(ctx context.Context, shareID string, r *Report) e
 		created, _ := time.Parse(time.RFC3339, pub.Created)
 		due = lowest && (s.now().Sub(created) > snapshotEvery || total >= snapshotOps)
 	} else {
-		newest, err := s.readSnapshot(shareID, refs[0])
+		covers, err := s.snapshotCovers(ctx, shareID, refs[0])
 		age := s.now().Sub(hlcTime(refs[0].hlc))
 		var covered int64
 		if err == nil {
-			for _, n := range newest.Covers {
+			for _, n := range covers {
 				covered += n
 			}
 		}
@@ -246,12 +241,29 @@ func (s *Syncer) snapshotIfDue(ctx context.Context, shareID string, r *Report) e
 }
 
 func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[string]int64, r *Report) error {
+	// Only a state whose own changes are all published goes into a
+	// snapshot: an edit that reached the share only inside a snapshot would
+	// reach only the computers that happen to merge it.
+	pub0, err := s.loadPub(ctx)
+	if err != nil {
+		return err
+	}
+	before, err := s.store.OutboxLast(ctx)
+	if err != nil || before > pub0.Outbox || pub0.Pending != nil {
+		return err
+	}
 	drop := fmt.Sprintf("%016x", uint64(s.now().Add(-deletedFieldsKept).UnixMilli())<<16)
 	var ops []data.Op
 	if err := s.store.StateOps(ctx, drop, func(op data.Op) error { ops = append(ops, op); return nil }); err != nil {
 		return err
 	}
-	hlc := s.store.ClockNow()
+	if after, err := s.store.OutboxLast(ctx); err != nil || after != before {
+		return err // an edit came in meanwhile: the next cycle publishes it first
+	}
+	hlc, err := s.store.ClockStamp(ctx)
+	if err != nil {
+		return err
+	}
 	pub, err := s.loadPub(ctx)
 	if err != nil {
 		return err
@@ -269,7 +281,7 @@ func (s *Syncer) writeSnapshot(ctx context.Context, shareID string, covers map[s
 		return err
 	}
 	name := devDir(dev) + "/snap/" + snapshotFile(hlc)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, body); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, body); err != nil {
 		if errors.Is(err, ErrDamaged) {
 			s.share.Remove(name)
 		}
@@ -329,9 +341,9 @@ func (s *Syncer) cleanup(ctx context.Context, r *Report) error {
 		if s.now().Sub(hlcTime(ref.hlc)) < snapshotAge {
 			continue
 		}
-		snap, err := s.readSnapshot(shareID, ref)
-		if err == nil && snap.Covers[me] > snapCovers {
-			snapCovers = snap.Covers[me]
+		covers, err := s.snapshotCovers(ctx, shareID, ref)
+		if err == nil && covers[me] > snapCovers {
+			snapCovers = covers[me]
 		}
 	}
 	limit := min(ackedAll, snapCovers)
@@ -347,19 +359,70 @@ func (s *Syncer) cleanup(ctx context.Context, r *Report) error {
 	if len(removed) == 0 {
 		return nil
 	}
-	dev := me
-	for _, seg := range removed {
-		if err := s.share.Remove(devDir(dev) + "/log/" + segmentFile(seg.From, seg.To)); err != nil {
-			return err
-		}
-	}
+	// The files go only after a head with the new floor is out (see
+	// removeSuperseded): a reader that finds a segment missing must be able
+	// to tell compacted from still arriving, even if this computer never
+	// writes again.
 	last := removed[len(removed)-1]
 	pub.Segments = keep
+	pub.Superseded = append(pub.Superseded, removed...)
 	pub.GCFloor = max(pub.GCFloor, last.To)
+	pub.DropOutbox = max(pub.DropOutbox, last.OutTo)
 	pub.Verify = 0
 	if err := s.savePub(ctx, pub, nil); err != nil {
 		return err
 	}
 	r.SegmentsRemoved += len(removed)
-	return s.store.DropOutbox(ctx, last.OutTo)
+	return nil
+}
+
+// removeSuperseded removes the files of own segments that were packed or
+// compacted away, once a head that no longer lists them is on the share, and
+// then the operations that only they held from the outbox.
+func (s *Syncer) removeSuperseded(ctx context.Context) error {
+	pub, err := s.loadPub(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pub.Superseded) == 0 && pub.DropOutbox <= pub.Dropped {
+		return nil
+	}
+	dir := devDir(s.store.DeviceID()) + "/log/"
+	for _, seg := range pub.Superseded {
+		name := dir + segmentFile(seg.From, seg.To)
+		// Only the bytes this database wrote: a file of the same name with
+		// others is another writer's to keep.
+		if b, err := s.read(name); err == nil && sha(b) == seg.SHA256 {
+			if err := s.share.Remove(name); err != nil {
+				return err
+			}
+		}
+	}
+	pub.Superseded = nil
+	if pub.DropOutbox > pub.Dropped {
+		if err := s.store.DropOutbox(ctx, pub.DropOutbox); err != nil {
+			return err
+		}
+		pub.Dropped = pub.DropOutbox
+	}
+	return s.savePub(ctx, pub, nil)
+}
+
+// snapshotCovers is what a snapshot covers, from the whole file checked once
+// and remembered: maintenance decides from it every cycle, and reading a
+// snapshot of a large shop each time would cost more than the cycle.
+func (s *Syncer) snapshotCovers(ctx context.Context, shareID string, ref snapshotRef) (map[string]int64, error) {
+	key := keySnapshotCovers + ref.dev + "/" + ref.hlc
+	var covers map[string]int64
+	if ok, err := s.state(ctx, key, &covers); err != nil || ok {
+		return covers, err
+	}
+	snap, err := s.readSnapshot(shareID, ref)
+	if err != nil {
+		return nil, err
+	}
+	if covers = snap.Covers; covers == nil {
+		covers = map[string]int64{}
+	}
+	return covers, s.store.SetSyncState(ctx, map[string]string{key: mustJSON(covers)})
 }

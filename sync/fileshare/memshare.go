@@ -30,6 +30,9 @@ type MemShare struct {
 	// that had held others (a violation of SYNC.md I2).
 	Changed []string
 	sealed  map[string][32]byte
+	// Landed is every file that took its final name, as it landed (torn
+	// ones too): what other computers may have read, for tests.
+	Landed  map[string][]byte
 	crashed map[string]bool
 	writes  map[string]int
 }
@@ -94,6 +97,7 @@ func NewMemShare(seed uint64) *MemShare {
 		tick:    1, // 0 means "not removed" in memFile.gone
 		files:   map[string]*memFile{},
 		sealed:  map[string][32]byte{},
+		Landed:  map[string][]byte{},
 		crashed: map[string]bool{},
 		writes:  map[string]int{},
 	}
@@ -117,7 +121,11 @@ func (m *MemShare) Settle() {
 			f.visible[v] = 0
 		}
 		f.holdout = nil
-		f.lost = false
+		if f.lost && f.gone == 0 {
+			// A lost rename that turns up after all (a late upload).
+			f.lost = false
+			m.Landed[f.name+"@"+fmt.Sprint(len(m.Landed))] = f.data
+		}
 	}
 	vanished, empty := m.Faults.Vanished, m.Faults.Empty
 	m.Faults = Faults{Vanished: vanished, Empty: empty}
@@ -361,16 +369,24 @@ func (v *memView) Rename(from, to string) error {
 	}
 	delete(m.files, strings.ToLower(from))
 	data := src.data
-	sum := sha256.Sum256(data)
-	if old, ok := m.sealed[strings.ToLower(to)]; ok && old != sum {
-		m.Changed = append(m.Changed, to)
-	}
-	m.sealed[strings.ToLower(to)] = sum
-	if m.chance(m.Faults.TornRename) && len(data) > 1 {
+	torn := m.chance(m.Faults.TornRename) && len(data) > 1
+	if torn {
 		data = data[:m.rnd.IntN(len(data))]
 	}
 	f := m.put(v.view, to, data)
 	f.lost = m.chance(m.Faults.LostRename)
+	if !f.lost {
+		m.Landed[to+"@"+fmt.Sprint(len(m.Landed))] = data
+	}
+	// A name that once held a whole file must keep it; a lost or torn
+	// landing is one no reader could take for a file.
+	if !f.lost && !torn {
+		sum := sha256.Sum256(data)
+		if old, ok := m.sealed[strings.ToLower(to)]; ok && old != sum {
+			m.Changed = append(m.Changed, to)
+		}
+		m.sealed[strings.ToLower(to)] = sum
+	}
 	if m.chance(m.Faults.ConflictCopy) {
 		ext := path.Ext(to)
 		copyName := strings.TrimSuffix(to, ext) + ".sync-conflict-20260101-120000-ABCDEFG" + ext

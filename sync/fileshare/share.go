@@ -55,15 +55,30 @@ func WriteNew(sh Share, tmpDir, name string, data []byte) error {
 		sh.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	back, err := sh.ReadFile(name)
+	// A read can be bad while the file is good (a flaky network link); only
+	// a file that reads back wrong every time counts as damaged, because the
+	// caller removes it and others may have read it meanwhile.
+	var err error
+	var back []byte
+	for range verifyReads {
+		if back, err = sh.ReadFile(name); err == nil && bytes.Equal(back, data) {
+			return nil
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: reading it back: %w", name, err)
 	}
-	if !bytes.Equal(back, data) {
-		return fmt.Errorf("write %s: %w: it reads back different from what was written", name, ErrDamaged)
+	if len(back) == len(data) {
+		// Whole but reading wrong: most likely the reads, not the file.
+		// Leave it; the next cycle finds it in place or writes it again.
+		return fmt.Errorf("write %s: it reads back different from what was written; it is checked again next time", name)
 	}
-	return nil
+	return fmt.Errorf("write %s: %w: it landed cut short", name, ErrDamaged)
 }
+
+// verifyReads is how many times WriteNew reads a file back before it calls
+// it damaged.
+const verifyReads = 3
 
 // FolderShare is a Share on a folder of this computer's file system (a local
 // folder, a mounted network share, a cloud client's folder, a USB stick).

@@ -1,6 +1,7 @@
 package fileshare
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -46,6 +47,11 @@ const (
 	keyRestored     = "fileshare:restored"
 	keyWarnings     = "fileshare:warnings"
 	keyLastSync     = "fileshare:last"
+	// keyDerivedStale marks a snapshot merge whose search index and
+	// figures still have to be rebuilt.
+	keyDerivedStale = "fileshare:derived_stale"
+	// keySnapshotCovers remembers what a snapshot that validated covers.
+	keySnapshotCovers = "fileshare:snapshot:"
 )
 
 // ownSegment is a segment this computer published, and where its operations
@@ -60,18 +66,25 @@ type ownSegment struct {
 
 // pubState is what this computer has published under its current id.
 type pubState struct {
-	Seq       int64        `json:"seq"`    // last sequence number published
-	Outbox    int64        `json:"outbox"` // outbox seq of the last operation published
-	Segments  []ownSegment `json:"segments"`
-	Pending   *ownSegment  `json:"pending,omitempty"` // being written: a crash leaves it
-	GCFloor   int64        `json:"gc_floor"`
-	Snapshots []string     `json:"snapshots,omitempty"`
-	LastHead  string       `json:"last_head,omitempty"`
-	HeadTried string       `json:"head_tried,omitempty"`
-	SnapTried string       `json:"snap_tried,omitempty"`
-	Created   string       `json:"created,omitempty"` // in device.json
-	Retired   []string     `json:"retired,omitempty"`
-	Verify    int          `json:"verify"` // which own segment to read back next
+	Seq      int64        `json:"seq"`    // last sequence number published
+	Outbox   int64        `json:"outbox"` // outbox seq of the last operation published
+	Segments []ownSegment `json:"segments"`
+	// Superseded are own segments packed into bigger ones, whose files are
+	// removed once the head lists the packed one.
+	Superseded []ownSegment `json:"superseded,omitempty"`
+	// DropOutbox is the outbox sequence up to which operations may go once
+	// the files holding them are gone; Dropped is how far that was done.
+	DropOutbox int64       `json:"drop_outbox,omitempty"`
+	Dropped    int64       `json:"dropped,omitempty"`
+	Pending    *ownSegment `json:"pending,omitempty"` // being written: a crash leaves it
+	GCFloor    int64       `json:"gc_floor"`
+	Snapshots  []string    `json:"snapshots,omitempty"`
+	LastHead   string      `json:"last_head,omitempty"`
+	HeadTried  string      `json:"head_tried,omitempty"`
+	SnapTried  string      `json:"snap_tried,omitempty"`
+	Created    string      `json:"created,omitempty"` // in device.json
+	Retired    []string    `json:"retired,omitempty"`
+	Verify     int         `json:"verify"` // which own segment to read back next
 }
 
 // seenDevice is what this computer last read of another one's head.
@@ -94,6 +107,8 @@ type Options struct {
 	App string
 	// Now is the wall clock; the store's clock when nil.
 	Now func() time.Time
+	// Passphrase opens an encrypted share, or makes the new share encrypted.
+	Passphrase string
 }
 
 // Syncer runs sync cycles of one store through one share.
@@ -101,6 +116,35 @@ type Syncer struct {
 	store *data.Store
 	share Share
 	opt   Options
+	key   *shareKey // the share key of an encrypted share, once opened
+	// keyWrapped is the wrapped key that key was opened from.
+	keyWrapped string
+}
+
+// read gives a file's contents, opened with the share key when the share is
+// encrypted.
+func (s *Syncer) read(name string) ([]byte, error) {
+	b, err := s.share.ReadFile(name)
+	if err != nil || s.key == nil {
+		return b, err
+	}
+	return s.key.open(name, b)
+}
+
+// onShare is the bytes a file's contents take on the share.
+func (s *Syncer) onShare(name string, data []byte) []byte {
+	if s.key != nil {
+		return s.key.seal(name, data)
+	}
+	return data
+}
+
+// writeNew is WriteNew of the contents, sealed when the share is encrypted.
+func (s *Syncer) writeNew(tmpDir, name string, data []byte) error {
+	if s.key != nil {
+		data = s.key.seal(name, data)
+	}
+	return WriteNew(s.share, tmpDir, name, data)
 }
 
 // New makes a Syncer.
@@ -210,6 +254,9 @@ func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 		}
 		return r, err
 	}
+	if err := s.rebuildDerived(ctx); err != nil {
+		return r, err
+	}
 	if err := s.publish(ctx, shareID, &r); err != nil {
 		if errors.Is(err, ErrCrash) {
 			return r, err
@@ -230,6 +277,11 @@ func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 			return r, err
 		}
 		r.Warnings = append(r.Warnings, "head: "+err.Error())
+	} else if err := s.removeSuperseded(ctx); err != nil {
+		if errors.Is(err, ErrCrash) {
+			return r, err
+		}
+		r.Warnings = append(r.Warnings, "cleanup: "+err.Error())
 	}
 	warn := append(append([]string{}, r.Warnings...), r.Damaged...)
 	if r.PublishErr != "" {
@@ -252,6 +304,14 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 	switch {
 	case err == nil:
 		if info, err = DecodeShareInfo(raw); err != nil {
+			// A description this computer was writing that landed torn is
+			// its own to remove; no computer can have read a share id from it.
+			var pending ShareInfo
+			if ok, _ := s.state(ctx, keySharePending, &pending); ok && known == "" {
+				if mine, _ := EncodeInfo(pending); len(raw) < len(mine) && bytes.HasPrefix(mine, raw) {
+					s.share.Remove("share.json")
+				}
+			}
 			return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
 		}
 		if known != "" && info.Share != known {
@@ -273,6 +333,15 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			info = pending
 		} else {
 			info = ShareInfo{Share: newShareID(), Fmt: FormatVersion, Created: s.now().UTC().Format(time.RFC3339)}
+			if s.opt.Passphrase != "" {
+				key, err := newShareKey()
+				if err != nil {
+					return "", err
+				}
+				if info.Key, err = key.wrap(s.opt.Passphrase); err != nil {
+					return "", err
+				}
+			}
 			if err := s.store.SetSyncState(ctx, map[string]string{keySharePending: mustJSON(info)}); err != nil {
 				return "", err
 			}
@@ -283,7 +352,9 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		}
 		if err := WriteNew(s.share, ".tmp-"+s.store.DeviceID(), "share.json", b); err != nil {
 			if errors.Is(err, ErrDamaged) {
-				s.share.Remove("share.json")
+				// Read back different: either it landed torn or the read was
+				// bad. Reading it again tells which.
+				return s.preflight(ctx, r, false)
 			}
 			if !errors.Is(err, fs.ErrExist) {
 				return "", fmt.Errorf("creating the share: %w", err)
@@ -293,6 +364,18 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		r.CreatedShare = true
 	default:
 		return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
+	}
+	switch {
+	case info.Key != "" && s.opt.Passphrase == "":
+		return "", ErrPassphraseNeeded
+	case info.Key == "" && s.opt.Passphrase != "":
+		return "", fmt.Errorf("%w: this share is not encrypted; sync without a passphrase", ErrWrongPassphrase)
+	case info.Key != "" && info.Key != s.keyWrapped:
+		key, err := unwrapShareKey(info.Key, s.opt.Passphrase)
+		if err != nil {
+			return "", err
+		}
+		s.key, s.keyWrapped = key, info.Key // the app's next cycles skip the scrypt
 	}
 	if known == "" {
 		if err := s.store.SetSyncState(ctx, map[string]string{keyShare: info.Share, keySharePending: ""}); err != nil {
@@ -315,7 +398,7 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			}
 		}
 	}
-	if _, err := s.share.ReadFile(devDir(dev) + "/device.json"); errors.Is(err, fs.ErrNotExist) {
+	if _, err := s.read(devDir(dev) + "/device.json"); errors.Is(err, fs.ErrNotExist) {
 		pub, err := s.loadPub(ctx)
 		if err != nil {
 			return "", err
@@ -327,7 +410,7 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			}
 		}
 		b, _ := EncodeInfo(DeviceInfo{Device: dev, Name: s.opt.Name, Created: pub.Created, App: s.opt.App})
-		if err := WriteNew(s.share, devDir(dev)+"/.tmp", devDir(dev)+"/device.json", b); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := s.writeNew(devDir(dev)+"/.tmp", devDir(dev)+"/device.json", b); err != nil && !errors.Is(err, fs.ErrExist) {
 			if errors.Is(err, ErrCrash) {
 				return "", err
 			}
@@ -366,13 +449,17 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%w: %v", ErrOffline, err)
 		}
+		known := map[string]bool{}
+		for _, seg := range append(append([]ownSegment{}, pub.Segments...), pub.Superseded...) {
+			known[segmentFile(seg.From, seg.To)] = true
+		}
 		for _, n := range names {
 			from, to, isCopy, ok := parseSegmentName(n)
-			if !ok || isCopy || to <= pub.Seq {
+			if !ok || isCopy || known[strings.ToLower(n)] {
 				continue
 			}
 			if p := pub.Pending; p != nil && p.From == from && p.To == to {
-				b, err := s.share.ReadFile(devDir(dev) + "/log/" + n)
+				b, err := s.read(devDir(dev) + "/log/" + n)
 				if err == nil && sha(b) == p.SHA256 {
 					continue // our own write, cut off by a crash before it was recorded
 				}
@@ -380,11 +467,16 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 					continue // our own torn write: publish removes and rewrites it
 				}
 			}
+			if b, err := s.read(devDir(dev) + "/log/" + n); err != nil || validateSegment(b) != nil {
+				continue // not readable yet, or damaged: nothing is known of its writer
+			}
 			reason = "another database publishes as this computer (a copied disk or a restored backup)"
 		}
 		heads, _ := s.share.List(devDir(dev) + "/head")
 		for _, n := range heads {
-			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > pub.LastHead && pub.LastHead != "" {
+			// A head named after the last one this database tried to write
+			// is another database's.
+			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > max(pub.LastHead, pub.HeadTried) && pub.LastHead != "" {
 				if _, err := s.readHead(dev, n); err == nil {
 					reason = "another database writes this computer's status (a copied disk)"
 				}
@@ -411,9 +503,13 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 	for _, iv := range mine {
 		prev = prev.add(iv[0], iv[1])
 	}
-	fresh := pubState{Outbox: pub.Outbox, Retired: append(append([]string{}, pub.Retired...), old)}
+	// Everything in the outbox is published again under the new id: the
+	// other database may have written files under the old id that overlap
+	// this one's, and readers skip a range they already applied.
+	// Operations keep their stamps, so the copies are the same operation.
+	fresh := pubState{Outbox: 0, Created: pub.Created, Retired: append(append([]string{}, pub.Retired...), old)}
 	st := map[string]string{keyPub: mustJSON(fresh), keyApplied + old: prev.String(), keyRestored: restored}
-	id, err := s.store.NewDeviceID(ctx, fresh.Outbox, st)
+	id, err := s.store.NewDeviceID(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -485,15 +581,17 @@ func (s *Syncer) publish(ctx context.Context, shareID string, r *Report) error {
 			return err
 		}
 		name := devDir(dev) + "/log/" + segmentFile(seg.From, seg.To)
-		err = WriteNew(s.share, devDir(dev)+"/.tmp", name, body)
+		err = s.writeNew(devDir(dev)+"/.tmp", name, body)
 		if errors.Is(err, fs.ErrExist) {
-			if back, rerr := s.share.ReadFile(name); rerr == nil && sha(back) == seg.SHA256 {
+			if back, rerr := s.read(name); rerr == nil && sha(back) == seg.SHA256 {
 				err = nil // written before a crash
 			} else if rerr == nil && validateSegment(back) == nil {
 				return fmt.Errorf("fileshare: %s holds a segment this database did not write", name)
-			} else {
+			} else if raw, rerr := s.share.ReadFile(name); rerr == nil && len(raw) < len(s.onShare(name, body)) {
 				s.share.Remove(name) // our own torn file: write it again next time
-				return fmt.Errorf("%s was damaged on the share; it is written again", name)
+				return fmt.Errorf("%s landed cut short; it is written again", name)
+			} else {
+				return fmt.Errorf("%s does not read back right; it is checked again next time", name)
 			}
 		}
 		if errors.Is(err, ErrDamaged) {
@@ -516,7 +614,7 @@ func (s *Syncer) publish(ctx context.Context, shareID string, r *Report) error {
 
 // readHead reads and checks one head file of dev.
 func (s *Syncer) readHead(dev, name string) (Head, error) {
-	b, err := s.share.ReadFile(devDir(dev) + "/head/" + name)
+	b, err := s.read(devDir(dev) + "/head/" + name)
 	if err != nil {
 		return Head{}, err
 	}
@@ -605,10 +703,9 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 	if err != nil {
 		return err
 	}
-	names, err := s.share.List(devDir(dev) + "/log")
-	if err != nil {
-		return nil // nothing published yet, or not arrived
-	}
+	// An empty or missing log folder is normal: nothing published yet, not
+	// arrived, or all compacted away (the floor check below).
+	names, _ := s.share.List(devDir(dev) + "/log")
 	type cand struct {
 		name     string
 		from, to int64
@@ -643,7 +740,11 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 		if done.covers(c.from, c.to) {
 			continue
 		}
-		b, err := s.share.ReadFile(devDir(dev) + "/log/" + c.name)
+		b, err := s.read(devDir(dev) + "/log/" + c.name)
+		if errors.Is(err, ErrDamaged) {
+			r.Damaged = append(r.Damaged, fmt.Sprintf("%s/log/%s: %v", short(dev), c.name, err))
+			continue
+		}
 		if err != nil {
 			r.Waiting = append(r.Waiting, fmt.Sprintf("%s/log/%s: %v", short(dev), c.name, err))
 			continue // a placeholder, or gone between listing and reading
@@ -721,7 +822,7 @@ func (s *Syncer) snapshots(r *Report) []snapshotRef {
 
 // readSnapshot reads and checks a snapshot.
 func (s *Syncer) readSnapshot(shareID string, ref snapshotRef) (Snapshot, error) {
-	b, err := s.share.ReadFile(devDir(ref.dev) + "/snap/" + ref.name)
+	b, err := s.read(devDir(ref.dev) + "/snap/" + ref.name)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -759,13 +860,22 @@ func (s *Syncer) mergeSnapshot(ctx context.Context, shareID, dev string, need in
 			}
 			state[keyApplied+d] = prev.add(1, n).String()
 		}
-		for i := 0; i < len(snap.Ops) || i == 0; i += applyBatch {
-			end := min(i+applyBatch, len(snap.Ops))
+		// Everything about one client goes in one batch: the store
+		// recomputes a touched client's search entry and figures once per
+		// transaction, and a snapshot lists its rows table by table.
+		// The first batch records that the search index and figures are
+		// behind, the rebuild after the last clears it; a crash in between
+		// leaves the mark for the next cycle to finish.
+		if err := s.store.SetSyncState(ctx, map[string]string{keyDerivedStale: "1"}); err != nil {
+			return err
+		}
+		for i, end := 0, 0; i < len(snap.Ops) || (i == 0 && end == 0); i = end {
+			end = min(i+applyBatch, len(snap.Ops))
 			var rec map[string]string
 			if end == len(snap.Ops) {
 				rec = state
 			}
-			changed, err := s.store.ApplyRemoteRecording(ctx, snap.Ops[i:end], rec)
+			changed, err := s.store.MergeRemoteBulk(ctx, snap.Ops[i:end], rec)
 			if err != nil {
 				if errors.Is(err, data.ErrInvalid) {
 					r.Damaged = append(r.Damaged, fmt.Sprintf("%s/snap/%s: %v", short(ref.dev), ref.name, err))
@@ -776,14 +886,32 @@ func (s *Syncer) mergeSnapshot(ctx context.Context, shareID, dev string, need in
 			r.ChangedRows += changed
 			if end == len(snap.Ops) {
 				r.SnapshotsMerged = append(r.SnapshotsMerged, ref.dev[:8]+"/snap/"+ref.name)
-				return nil
+				return s.rebuildDerived(ctx)
+			}
+			if end == 0 {
+				break
 			}
 		}
+	}
+	if err := s.rebuildDerived(ctx); err != nil {
+		return err
 	}
 	if dev != "" {
 		r.Waiting = append(r.Waiting, fmt.Sprintf("computer %s compacted changes up to %d and no snapshot holding them has arrived", short(dev), need))
 	}
 	return nil
+}
+
+// rebuildDerived brings the search index and figures up to date after a
+// snapshot merge, if one left them behind.
+func (s *Syncer) rebuildDerived(ctx context.Context) error {
+	if _, stale, err := s.store.SyncState(ctx, keyDerivedStale); err != nil || !stale {
+		return err
+	}
+	if err := s.store.RebuildDerived(ctx); err != nil {
+		return err
+	}
+	return s.store.SetSyncState(ctx, map[string]string{keyDerivedStale: ""})
 }
 
 // Join sets this computer up on an existing share: it merges the newest
@@ -850,7 +978,10 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 			}
 		}
 	}
-	hlc := s.store.ClockNow()
+	hlc, err := s.store.ClockStamp(ctx)
+	if err != nil {
+		return err
+	}
 	if used := max(pub.LastHead, pub.HeadTried); hlc <= used {
 		v, _ := strconv.ParseUint(used, 16, 64)
 		hlc = fmt.Sprintf("%016x", v+1)
@@ -867,7 +998,7 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 		return err
 	}
 	name := devDir(dev) + "/head/" + headFile(hlc)
-	if err := WriteNew(s.share, devDir(dev)+"/.tmp", name, b); err != nil {
+	if err := s.writeNew(devDir(dev)+"/.tmp", name, b); err != nil {
 		if errors.Is(err, ErrDamaged) {
 			s.share.Remove(name)
 		}
