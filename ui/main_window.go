@@ -104,7 +104,8 @@ type MainWindow struct {
 	current     string
 	client      *ClientPage // the client shown, when one is
 	banner      *fyne.Container
-	bannerAt    int // bumped per banner so an old timer does not hide a new one
+	bannerAt    int             // bumped per banner so an old timer does not hide a new one
+	page        *fyne.Container // the notice above the screen
 	dialog      dialog.Dialog
 	dialogWidth float32
 	logDialog   *logVisitDialog // the log dialog last opened
@@ -181,8 +182,8 @@ func NewMainWindow(a fyne.App, store Store, opts Options) *MainWindow {
 	m.body = container.NewStack()
 	m.banner = container.NewStack()
 	m.banner.Hide()
-	m.win.SetContent(container.NewBorder(nil, nil, m.navRail(), nil,
-		container.NewBorder(m.banner, nil, nil, nil, m.body)))
+	m.page = container.NewBorder(m.banner, nil, nil, nil, m.body)
+	m.win.SetContent(container.NewBorder(nil, nil, m.navRail(), nil, m.page))
 	m.win.SetMainMenu(m.mainMenu())
 	m.addShortcuts()
 	m.win.SetOnClosed(m.onClosed)
@@ -504,7 +505,7 @@ func (m *MainWindow) notify(text, actionLabel string, action func()) {
 	m.banner.Objects = []fyne.CanvasObject{container.NewPadded(container.NewStack(bg,
 		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(right, dismiss), label)))}
 	m.banner.Show()
-	m.banner.Refresh()
+	m.page.Refresh()
 	go func() {
 		time.Sleep(12 * time.Second)
 		fyne.Do(func() { m.hideBanner(at) })
@@ -514,6 +515,7 @@ func (m *MainWindow) notify(text, actionLabel string, action func()) {
 func (m *MainWindow) hideBanner(at int) {
 	if at == m.bannerAt {
 		m.banner.Hide()
+		m.page.Refresh() // the screen takes the notice's room back
 	}
 }
 
