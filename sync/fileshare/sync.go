@@ -50,6 +50,8 @@ const (
 	// keyDerivedStale marks a snapshot merge whose search index and
 	// figures still have to be rebuilt.
 	keyDerivedStale = "fileshare:derived_stale"
+	// keyAppliedFiles lists the files applied of a retired id, by name.
+	keyAppliedFiles = "fileshare:applied_files:"
 	// keySnapshotCovers remembers what a snapshot that validated covers.
 	keySnapshotCovers = "fileshare:snapshot:"
 )
@@ -677,6 +679,10 @@ func (s *Syncer) pull(ctx context.Context, shareID string, r *Report) error {
 		return nil
 	}
 	nowMs := s.now().UnixMilli()
+	retired, err := s.retiredIDs(ctx)
+	if err != nil {
+		return err
+	}
 	for _, dev := range devs {
 		if dev == me {
 			continue
@@ -691,17 +697,37 @@ func (s *Syncer) pull(ctx context.Context, shareID string, r *Report) error {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("the clock of computer %s (%s) is ahead by %s", head.Name, short(dev), ahead.Round(time.Second)))
 			}
 		}
-		if err := s.pullDevice(ctx, shareID, dev, head, hasHead, r); err != nil {
+		if hasHead {
+			for _, x := range head.Retired {
+				retired[x] = true
+			}
+		}
+		if err := s.pullDevice(ctx, shareID, dev, head, hasHead, retired[dev], r); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head, hasHead bool, r *Report) error {
+func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head, hasHead, contested bool, r *Report) error {
 	done, err := s.applied(ctx, dev)
 	if err != nil {
 		return err
+	}
+	// A retired id may have had two writers (a restored backup, a copied
+	// disk), whose files can hold different operations under the same
+	// numbers: there, files count as applied by name, not by range.
+	appliedFiles := map[string]bool{}
+	if contested {
+		if _, err := s.state(ctx, keyAppliedFiles+dev, &appliedFiles); err != nil {
+			return err
+		}
+	}
+	isDone := func(name string, from, to int64) bool {
+		if contested {
+			return appliedFiles[strings.ToLower(name)]
+		}
+		return done.covers(from, to)
 	}
 	// An empty or missing log folder is normal: nothing published yet, not
 	// arrived, or all compacted away (the floor check below).
@@ -720,7 +746,7 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 			}
 			continue
 		}
-		if done.covers(from, to) {
+		if isDone(n, from, to) {
 			continue
 		}
 		cands = append(cands, cand{n, from, to, isCopy})
@@ -737,7 +763,7 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 	})
 	limit := uint64(s.now().Add(aheadLimit).UnixMilli()) << 16
 	for _, c := range cands {
-		if done.covers(c.from, c.to) {
+		if isDone(c.name, c.from, c.to) {
 			continue
 		}
 		b, err := s.read(devDir(dev) + "/log/" + c.name)
@@ -771,8 +797,16 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 			continue
 		}
 		next := done.add(c.from, c.to)
-		changed, err := s.store.ApplyRemoteRecording(ctx, seg.Ops, map[string]string{keyApplied + dev: next.String()})
+		record := map[string]string{keyApplied + dev: next.String()}
+		if contested {
+			appliedFiles[strings.ToLower(c.name)] = true
+			record[keyAppliedFiles+dev] = mustJSON(appliedFiles)
+		}
+		changed, err := s.store.ApplyRemoteRecording(ctx, seg.Ops, record)
 		if err != nil {
+			if contested {
+				delete(appliedFiles, strings.ToLower(c.name))
+			}
 			if errors.Is(err, data.ErrInvalid) {
 				r.Damaged = append(r.Damaged, fmt.Sprintf("%s/log/%s: %v", short(dev), c.name, err))
 				continue
@@ -792,6 +826,32 @@ func (s *Syncer) pullDevice(ctx context.Context, shareID, dev string, head Head,
 		}
 	}
 	return nil
+}
+
+// retiredIDs are the ids that this computer or any other has given up
+// because another database wrote under them too.
+func (s *Syncer) retiredIDs(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	pub, err := s.loadPub(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range pub.Retired {
+		out[x] = true
+	}
+	all, err := s.store.SyncStatePrefix(ctx, keySeen)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range all {
+		var d seenDevice
+		if jsonUnmarshal(v, &d) == nil {
+			for _, x := range d.Retired {
+				out[x] = true
+			}
+		}
+	}
+	return out, nil
 }
 
 // snapshotRef is a snapshot file found on the share.
