@@ -269,14 +269,7 @@ func (m *MainWindow) show(name string) {
 	m.current = name
 	m.win.SetTitle("Rapport")
 	m.app.Preferences().SetString(prefLastScreen, name)
-	for n, b := range m.nav {
-		if n == name {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.LowImportance
-		}
-		b.Refresh()
-	}
+	m.highlight(name)
 	o, ok := m.built[name]
 	if !ok {
 		o = s.content()
@@ -325,10 +318,25 @@ func (m *MainWindow) showInBody(o fyne.CanvasObject) {
 
 // openClient shows a client's page in place of the current screen; Back
 // returns to the screen it was opened from.
+// highlight marks the rail's entry of the screen shown.
+func (m *MainWindow) highlight(name string) {
+	for n, b := range m.nav {
+		if n == name {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+}
+
 func (m *MainWindow) openClient(id string) {
 	from := m.current
 	p := NewClientPage(m, id, func() { m.show(from) })
 	m.client = p
+	// A client's page belongs to Clients, wherever it was opened from; Back
+	// goes back there.
+	m.highlight(screenClients)
 	p.root = p.content()
 	m.showInBody(p.root)
 	p.Load()
