@@ -25,6 +25,9 @@ func TestScreensMarkup(t *testing.T) {
 		{"log_visit.xml", func() { m.openClient(shop.anna); m.showLogVisit(shop.anna, "Anna Berg", "purchase") }},
 		{"tasks.xml", func() { m.show(screenTasks) }},
 		{"appointments.xml", func() { m.show(screenAppointments) }},
+		{"reports.xml", func() { m.show(screenReports) }},
+		{"outreach.xml", func() { m.show(screenOutreach) }},
+		{"settings.xml", func() { m.show(screenSettings) }},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			m.closeDialog()
