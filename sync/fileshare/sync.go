@@ -672,6 +672,11 @@ func (s *Syncer) devices(r *Report) ([]string, error) {
 // applied yet, each in one transaction with the record of having applied it.
 func (s *Syncer) pull(ctx context.Context, shareID string, r *Report) error {
 	me := s.store.DeviceID()
+	if s.opt.Name != "" {
+		if err := s.store.SetDeviceName(ctx, me, s.opt.Name); err != nil {
+			return err
+		}
+	}
 	devs, err := s.devices(r)
 	if err != nil {
 		// The share went away mid-cycle: what was applied stays applied.
@@ -692,6 +697,12 @@ func (s *Syncer) pull(ctx context.Context, shareID string, r *Report) error {
 			seen := seenDevice{Name: head.Name, WallMs: head.WallMs, HLC: head.HLC, Published: head.Published, GCFloor: head.GCFloor, Acks: head.Acks, Retired: head.Retired, Checked: nowMs}
 			if err := s.store.SetSyncState(ctx, map[string]string{keySeen + dev: mustJSON(seen)}); err != nil {
 				return err
+			}
+			// The history names the computer a change was made on.
+			if head.Name != "" {
+				if err := s.store.SetDeviceName(ctx, dev, head.Name); err != nil {
+					return err
+				}
 			}
 			if ahead := time.Duration(head.WallMs-nowMs) * time.Millisecond; ahead > aheadLimit {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("the clock of computer %s (%s) is ahead by %s", head.Name, short(dev), ahead.Round(time.Second)))

@@ -168,3 +168,31 @@ func TestStatusCountsPending(t *testing.T) {
 		t.Fatalf("status of b: %+v", st)
 	}
 }
+
+// TestHistoryNamesTheComputers: after a sync, a client's history says on
+// which computer, by its name, each change was made.
+func TestHistoryNamesTheComputers(t *testing.T) {
+	ctx := context.Background()
+	dir, clock := t.TempDir(), newTestClock()
+	share := NewFolderShare(t.TempDir())
+	a := openComputer(t, dir, "till", share, clock)
+	b := openComputer(t, dir, "office", share, clock)
+	anna := a.addContact(t, "Anna", "Keller")
+	a.cycle(t)
+	b.cycle(t)
+	clock.Advance(time.Second)
+	b.edit(t, anna, func(c *data.Contact) { c.Nickname = "Annie" })
+	b.cycle(t)
+	a.cycle(t)
+	h, err := a.store.History(ctx, anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, e := range h {
+		names[e.DeviceName] = true
+	}
+	if !names["till"] || !names["office"] {
+		t.Fatalf("the history names the computers %v, want till and office", names)
+	}
+}
