@@ -74,4 +74,7 @@ type ContactSummary struct {
 	Email        string // the preferred or first e-mail
 	Phone        string // the preferred or first phone, as typed
 	Tags         []string
+	// EditedAfterDeletion, for a deleted client, is when another computer
+	// last edited it after the deletion (the edit comes back on restore).
+	EditedAfterDeletion time.Time
 }

@@ -529,7 +529,41 @@ func (s *Store) ListContacts(ctx context.Context, q ListQuery) ([]ContactSummary
 	if err != nil {
 		return nil, err
 	}
-	return s.summaries(ctx, ids)
+	out, err := s.summaries(ctx, ids)
+	if err == nil && q.Deleted {
+		err = s.markEditedAfterDeletion(ctx, out)
+	}
+	return out, err
+}
+
+// markEditedAfterDeletion sets EditedAfterDeletion on the deleted clients
+// that another computer edited after the deletion it had not seen yet: the
+// delete wins, and the edit waits inside the deleted client for a restore
+// (SYNC.md), so "Recently deleted" says so. The deletion is the operation
+// that gave the client its present causal length; an edit after it is a
+// field stamped later.
+func (s *Store) markEditedAfterDeletion(ctx context.Context, list []ContactSummary) error {
+	for i := range list {
+		var deleted, edited sql.NullString
+		err := s.db.QueryRowContext(ctx, `SELECT
+			(SELECT max(hlc) FROM (SELECT hlc FROM sync_outbox WHERE row_id = ?1 AND tbl = 'contact' AND cl = c.cl
+				UNION ALL SELECT hlc FROM sync_remote_log WHERE row_id = ?1 AND tbl = 'contact' AND cl = c.cl)),
+			(SELECT max(substr(stamp, 1, 16)) FROM sync_field_stamp WHERE tbl = 'contact' AND row_id = ?1)
+			FROM contact c WHERE c.id = ?1 AND c.cl % 2 = 0`, list[i].ID).Scan(&deleted, &edited)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !deleted.Valid || !edited.Valid || edited.String <= deleted.String {
+			continue
+		}
+		if v, err := parseHLC(edited.String); err == nil {
+			list[i].EditedAfterDeletion = time.UnixMilli(int64(v >> 16)).UTC()
+		}
+	}
+	return nil
 }
 
 // CountContacts counts the live clients, with the tag when tag is not empty.

@@ -1494,3 +1494,52 @@ func TestConcurrentDateEditsStayDates(t *testing.T) {
 		t.Fatalf("merged birthday %v, want %v or %v", got[0], want[0], want[1])
 	}
 }
+
+// TestRecentlyDeletedShowsALaterEdit: a client deleted on one computer and
+// edited on another that had not seen the deletion stays deleted, and the
+// "Recently deleted" list says when it was edited; a restore brings the edit.
+func TestRecentlyDeletedShowsALaterEdit(t *testing.T) {
+	ctx := context.Background()
+	a, b := openTest(t), openTest(t)
+	at(a, day(2026, 3, 10))
+	at(b, day(2026, 3, 10))
+	anna := mustContact(t, a, &Contact{Given: "Anna", Family: "Keller"})
+	bea := mustContact(t, a, &Contact{Given: "Bea", Family: "Roth"})
+	var seqA, seqB int64
+	syncAll(t, a, b, &seqA)
+
+	at(a, day(2026, 3, 11))
+	for _, id := range []string{anna, bea} {
+		if err := a.DeleteContact(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at(b, day(2026, 3, 12))
+	c, err := b.Contact(ctx, anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Notes = "Prefers the morning"
+	if err := b.SaveContact(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	syncAll(t, b, a, &seqB)
+
+	deleted, err := a.ListContacts(ctx, ListQuery{Deleted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := map[string]time.Time{}
+	for _, d := range deleted {
+		when[d.ID] = d.EditedAfterDeletion
+	}
+	if len(deleted) != 2 || when[anna].Format("2006-01-02") != "2026-03-12" || !when[bea].IsZero() {
+		t.Fatalf("recently deleted: %+v", deleted)
+	}
+	if err := a.RestoreContact(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := a.Contact(ctx, anna); err != nil || back.Notes != "Prefers the morning" {
+		t.Fatalf("restored: %+v %v", back, err)
+	}
+}

@@ -499,6 +499,11 @@ func (r *clientRow) show(c data.ContactSummary) {
 	if len(c.Tags) > 0 {
 		org = joinNonEmpty(" · ", org, strings.Join(c.Tags, ", "))
 	}
+	if !c.EditedAfterDeletion.IsZero() {
+		// Another computer edited the client after this one deleted it: the
+		// edit comes back with Restore.
+		org = joinNonEmpty(" · ", "edited on "+c.EditedAfterDeletion.Local().Format("Mon 2 Jan 2006")+" after deletion", org)
+	}
 	setSecondaryText(r.organization, org)
 	setSecondaryText(r.phone, c.Phone)
 	setSecondaryText(r.email, c.Email)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -186,4 +187,15 @@ func (failingClients) ListContacts(context.Context, data.ListQuery) ([]data.Cont
 
 func (failingClients) CountContacts(context.Context, string) (int, error) {
 	return 0, fmt.Errorf("database is locked")
+}
+
+// TestDeletedClientEditedElsewhere: the recently deleted list says when a
+// deleted client was edited after the deletion, so the owner knows a restore
+// brings that edit back.
+func TestDeletedClientEditedElsewhere(t *testing.T) {
+	row := newClientRow().(*clientRow)
+	row.show(data.ContactSummary{DisplayName: "Anna Keller", EditedAfterDeletion: time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)})
+	if got := row.organization.String(); !strings.Contains(got, "edited on Thu 12 Mar 2026 after deletion") {
+		t.Fatalf("the row says %q", got)
+	}
 }
