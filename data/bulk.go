@@ -294,7 +294,7 @@ func (s *Store) planBulk(d *ShopData) (*bulkPlan, error) {
 				e.At = now
 			}
 			if e.RecordedBy == "" {
-				e.RecordedBy = s.Staff
+				e.RecordedBy = s.staff()
 			}
 		}
 		k := consentKey{c.ContactID, c.Channel}
@@ -345,7 +345,7 @@ func (s *Store) planBulk(d *ShopData) (*bulkPlan, error) {
 			return nil, fmt.Errorf("%w status %q: want one of %s", ErrInvalid, a.Status, strings.Join(AppointmentStatuses, ", "))
 		}
 		if a.Staff == "" {
-			a.Staff = s.Staff
+			a.Staff = s.staff()
 		}
 		a.Start, a.End = a.Start.In(loc), a.End.In(loc)
 		refer(a.ContactID, true)

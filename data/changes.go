@@ -406,7 +406,7 @@ func sameValue(a, b any) bool {
 func (t *txn) newOp(table, row string, cl int64, set fields) Op {
 	v := t.s.clock.next(t.s.Now())
 	t.hlc = v
-	op := Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.Staff}
+	op := Op{ID: newID(), HLC: formatHLC(v), Device: t.s.clock.device, Table: table, Row: row, CL: cl, Set: set, Staff: t.s.staff()}
 	if table == "erasure" {
 		op.Staff = "" // the record of an erasure holds no name at all: when and which computer only
 	}

@@ -315,7 +315,7 @@ func (t *txn) putImportedAppointment(a *Appointment) (string, error) {
 	if !exists {
 		staff := a.Staff
 		if staff == "" {
-			staff = t.s.Staff
+			staff = t.s.staff()
 		}
 		f["staff"] = staff
 	}

@@ -460,7 +460,7 @@ func (s *Store) RedeemReward(ctx context.Context, contactID, reward string) (Loy
 		if balance < r.CostPoints {
 			return fmt.Errorf("%w: %s costs %d points and the balance is %d", ErrConflict, r.Name, r.CostPoints, balance)
 		}
-		e = LoyaltyEntry{ID: newID(), Kind: PointsRedeemed, Points: -r.CostPoints, At: t.s.now(), Reward: r.Name, Staff: t.s.Staff}
+		e = LoyaltyEntry{ID: newID(), Kind: PointsRedeemed, Points: -r.CostPoints, At: t.s.now(), Reward: r.Name, Staff: t.s.staff()}
 		return t.putEntry(contactID, e)
 	})
 	return e, err
@@ -491,7 +491,7 @@ func (s *Store) AdjustPoints(ctx context.Context, contactID string, points int64
 				return fmt.Errorf("%w: taking %d points from a balance of %d would leave it below zero", ErrConflict, -points, balance)
 			}
 		}
-		e = LoyaltyEntry{ID: newID(), Kind: PointsAdjusted, Points: points, At: t.s.now(), Reason: reason, Staff: t.s.Staff}
+		e = LoyaltyEntry{ID: newID(), Kind: PointsAdjusted, Points: points, At: t.s.now(), Reason: reason, Staff: t.s.staff()}
 		return t.putEntry(contactID, e)
 	})
 	return e, err

@@ -60,7 +60,7 @@ func (s *Store) SendOutreach(ctx context.Context, segment, channel, note string)
 		}
 		now := t.s.now()
 		for _, r := range a.Included {
-			in := &Interaction{ContactID: r.ContactID, Kind: "message", At: now, Staff: t.s.Staff,
+			in := &Interaction{ContactID: r.ContactID, Kind: "message", At: now, Staff: t.s.staff(),
 				Summary: note, Category: a.Channel}
 			if err := t.logInteraction(in); err != nil {
 				return err

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -45,10 +46,25 @@ type Store struct {
 	// typed without an international prefix; empty means only +... numbers are
 	// normalised.
 	Region string
-	// Staff is the name of the person using this computer, recorded on what they log.
+	// Staff is the name of the person using this computer, recorded on what
+	// they log; set it before the store is used, and SetStaff after.
 	Staff string
+	// staffNow is the name SetStaff gave while the store was in use.
+	staffNow atomic.Pointer[string]
 
 	clock *hlcClock
+}
+
+// SetStaff changes the name recorded on what is logged from now on, while
+// other goroutines use the store (the app's Settings).
+func (s *Store) SetStaff(name string) { s.staffNow.Store(&name) }
+
+// staff is the name recorded on what is logged now.
+func (s *Store) staff() string {
+	if p := s.staffNow.Load(); p != nil {
+		return *p
+	}
+	return s.Staff
 }
 
 // migrations returns the embedded schema steps in order; step i brings the

@@ -124,3 +124,39 @@ func TestClockSurvivesReopen(t *testing.T) {
 		t.Fatalf("stamp after reopening %v is not after %v", after, before[len(before)-1].HLC)
 	}
 }
+
+// TestSetStaffWhileInUse: a staff name changed while the store is in use
+// (the app's Settings, with background work running) is the one recorded
+// from then on, and changing it races with nothing.
+func TestSetStaffWhileInUse(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.Staff = "Mia"
+	id := mustContact(t, s, &Contact{Given: "Anna"})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			if err := s.LogInteraction(ctx, &Interaction{ContactID: id, Kind: "note", Summary: "busy"}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	s.SetStaff("Ines")
+	<-done
+	in := &Interaction{ContactID: id, Kind: "visit", Summary: "fitting"}
+	if err := s.LogInteraction(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Staff != "Ines" {
+		t.Errorf("the visit is recorded by %q, want Ines", in.Staff)
+	}
+	ops, _, err := s.Outbox(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := ops[len(ops)-1]; last.Staff != "Ines" {
+		t.Errorf("the last change is by %q, want Ines", last.Staff)
+	}
+}

@@ -216,7 +216,7 @@ func (s *Store) SetConsent(ctx context.Context, contactID, channel, status strin
 			return err
 		}
 		_, err := t.put("consent_event", newID(), fields{"contact_id": contactID, "channel": channel, "status": status,
-			"at": formatTS(t.s.now()), "recorded_by": t.s.Staff, "source": source})
+			"at": formatTS(t.s.now()), "recorded_by": t.s.staff(), "source": source})
 		return err
 	})
 }
@@ -311,7 +311,7 @@ func (s *Store) checkInteraction(in *Interaction) error {
 		in.At = s.now()
 	}
 	if in.Staff == "" {
-		in.Staff = s.Staff
+		in.Staff = s.staff()
 	}
 	return nil
 }
@@ -372,7 +372,7 @@ func (s *Store) AddAppointment(ctx context.Context, a *Appointment) error {
 		return err
 	}
 	if a.Staff == "" {
-		a.Staff = s.Staff
+		a.Staff = s.staff()
 	}
 	return s.write(ctx, func(t *txn) error {
 		if a.ContactID != "" {
@@ -442,7 +442,7 @@ func (s *Store) SetAppointmentStatus(ctx context.Context, id, status string) err
 			if a.Purpose != "" {
 				summary = a.Purpose
 			}
-			return t.logInteraction(&Interaction{ContactID: a.ContactID, Kind: "visit", At: at, Staff: firstNonEmpty(t.s.Staff, a.Staff), Summary: summary})
+			return t.logInteraction(&Interaction{ContactID: a.ContactID, Kind: "visit", At: at, Staff: firstNonEmpty(t.s.staff(), a.Staff), Summary: summary})
 		}
 		return nil
 	})

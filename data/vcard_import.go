@@ -586,7 +586,7 @@ func (run *importRun) bufferExtras(t *txn, id string, card *ImportCard) error {
 		}
 		// A new contact has no consent yet: every status is a change.
 		if err := w.insert("consent_event", newID(), fields{"contact_id": id, "channel": c.Channel, "status": c.Status,
-			"at": formatTS(t.s.now()), "recorded_by": t.s.Staff, "source": "vCard import"}); err != nil {
+			"at": formatTS(t.s.now()), "recorded_by": t.s.staff(), "source": "vCard import"}); err != nil {
 			return err
 		}
 	}
@@ -1135,7 +1135,7 @@ func (t *txn) importConsents(contact string, consents []Consent) (bool, error) {
 		}
 		if status != c.Status {
 			if _, err := t.put("consent_event", newID(), fields{"contact_id": contact, "channel": c.Channel, "status": c.Status,
-				"at": formatTS(t.s.now()), "recorded_by": t.s.Staff, "source": "vCard import"}); err != nil {
+				"at": formatTS(t.s.now()), "recorded_by": t.s.staff(), "source": "vCard import"}); err != nil {
 				return false, err
 			}
 		}

@@ -211,6 +211,7 @@ func (s *SettingsScreen) saveStaff() {
 			return
 		}
 		s.m.staff = name
+		s.m.store.SetStaff(name) // consent records and every change say who from now on
 		if name == "" {
 			s.m.notify("No staff name is recorded on this computer now.", "", nil)
 		} else {

@@ -70,6 +70,8 @@ type SettingsSource interface {
 	Backup(ctx context.Context, reason string) (data.Backup, error)
 	// CheckInDays is how many days without a visit put a client on Today.
 	CheckInDays(ctx context.Context) (int, error)
+	// SetStaff changes the name recorded on what is logged from now on.
+	SetStaff(name string)
 }
 
 // ReportSource gives the shop's figures by month, its best clients, and who
