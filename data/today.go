@@ -109,7 +109,7 @@ func (s *Store) Today(ctx context.Context, days int) ([]TodayItem, error) {
 	}
 	for _, r := range rep {
 		items = append(items, TodayItem{Kind: "repurchase", ContactID: r.ContactID, DisplayName: r.DisplayName, Date: r.Due,
-			Detail:  fmt.Sprintf("usually buys every %d days; last purchase %s", r.IntervalDays, ago(r.LastPurchase, s.now())),
+			Detail:  fmt.Sprintf("usually buys every %d days; last purchase %s", r.IntervalDays, Ago(r.LastPurchase, s.now())),
 			Overdue: r.Due.Time().Before(today.Time())})
 	}
 
@@ -129,7 +129,7 @@ func (s *Store) Today(ctx context.Context, days int) ([]TodayItem, error) {
 	}
 	for _, l := range lapsed {
 		items = append(items, TodayItem{Kind: "not-seen", ContactID: l.ContactID, DisplayName: l.DisplayName, Date: today,
-			Detail: "last visit " + ago(l.LastVisit, s.now())})
+			Detail: "last visit " + Ago(l.LastVisit, s.now())})
 	}
 
 	var ids []string
@@ -186,9 +186,9 @@ func (s *Store) complaintsAwaitingCheckin(ctx context.Context) ([]TodayItem, err
 			return nil, err
 		}
 		when := parseTS(at)
-		detail := "complained " + ago(when, s.now()) + "; check in"
+		detail := "complained " + Ago(when, s.now()) + "; check in"
 		if summary != "" {
-			detail = fmt.Sprintf("complained %s (%s); check in", ago(when, s.now()), summary)
+			detail = fmt.Sprintf("complained %s (%s); check in", Ago(when, s.now()), summary)
 		}
 		out = append(out, TodayItem{Kind: "checkin", RefID: id, ContactID: contact, DisplayName: name,
 			Date: s.today(), Detail: detail})
@@ -290,7 +290,7 @@ func contextLine(prefs []Preference, lastVisit string, channels []string, today 
 		parts = append(parts, text)
 	}
 	if lastVisit != "" {
-		parts = append(parts, "last visit "+ago(parseTS(lastVisit), now))
+		parts = append(parts, "last visit "+Ago(parseTS(lastVisit), now))
 	}
 	if len(channels) > 0 {
 		parts = append(parts, strings.Join(channels, ", ")+" ok")
@@ -368,8 +368,8 @@ func dayWord(d, today Date) string {
 	return d.Time().Format("Mon 2 Jan 2006")
 }
 
-// ago says how long ago t was, roughly: "3 days ago", "2 months ago".
-func ago(t, now time.Time) string {
+// Ago says how long ago t was, roughly: "3 days ago", "2 months ago".
+func Ago(t, now time.Time) string {
 	days := int(now.Sub(t).Hours() / 24)
 	switch {
 	case days <= 0:

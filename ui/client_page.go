@@ -222,7 +222,7 @@ func (p *ClientPage) show(d clientDetails) {
 	s := d.summary
 	lastVisit := "never"
 	if !s.LastVisit.IsZero() {
-		lastVisit = agoText(s.LastVisit, p.m.now())
+		lastVisit = data.Ago(s.LastVisit, p.m.now())
 	}
 	spend := "nothing yet"
 	if s.Purchases > 0 {
@@ -560,7 +560,7 @@ func (r *timelineRow) show(in data.Interaction, now time.Time) {
 	r.title.SetText(interactionTitle(in))
 	when := in.At.In(time.Local).Format("Mon 2 Jan 2006, 15:04")
 	if days := now.Sub(in.At).Hours() / 24; days >= 0 && days < 7 {
-		when = agoText(in.At, now) + ", " + in.At.In(time.Local).Format("15:04")
+		when = data.Ago(in.At, now) + ", " + in.At.In(time.Local).Format("15:04")
 	}
 	body := in.Body
 	// Imported and generated entries often repeat the items in the summary.
@@ -702,22 +702,4 @@ func dateText(d data.Date) string {
 		return fmt.Sprintf("%d %s", d.Day, d.Month)
 	}
 	return d.Time().Format("2 January 2006")
-}
-
-// agoText says how long ago t was, roughly.
-func agoText(t, now time.Time) string {
-	days := int(now.Sub(t).Hours() / 24)
-	switch {
-	case days <= 0:
-		return "today"
-	case days == 1:
-		return "yesterday"
-	case days < 14:
-		return fmt.Sprintf("%d days ago", days)
-	case days < 60:
-		return fmt.Sprintf("%d weeks ago", days/7)
-	case days < 730:
-		return fmt.Sprintf("%d months ago", days/30)
-	}
-	return fmt.Sprintf("%d years ago", days/365)
 }

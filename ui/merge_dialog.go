@@ -107,7 +107,7 @@ func mergeFacts(s mergeSide, m *MainWindow) []mergeFact {
 	}
 	last := "never"
 	if !s.summary.LastVisit.IsZero() {
-		last = agoText(s.summary.LastVisit, m.now())
+		last = data.Ago(s.summary.LastVisit, m.now())
 	}
 	return []mergeFact{
 		{"Names", joinNonEmpty(" ", c.Given, c.Family)},

@@ -190,7 +190,7 @@ func (s *SettingsScreen) showBackup(b data.Backup, ok bool) {
 		return
 	}
 	s.backup.SetText(fmt.Sprintf("Last backup %s (%s, %s), in %s",
-		agoText(b.At, s.m.now()), b.At.Local().Format("Mon 2 Jan 2006, 15:04"), sizeText(b.Size), filepath.Dir(b.Path)))
+		data.Ago(b.At, s.m.now()), b.At.Local().Format("Mon 2 Jan 2006, 15:04"), sizeText(b.Size), filepath.Dir(b.Path)))
 }
 
 func sizeText(n int64) string {

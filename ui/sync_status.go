@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"rapport/data"
 )
 
 // SyncState is what the app's background sync is doing and last did.
@@ -47,7 +49,7 @@ func syncLine(st SyncState, now time.Time) string {
 	case st.Last.IsZero():
 		return "Sync starting"
 	}
-	return "Synced " + agoText(st.Last, now)
+	return "Synced " + data.Ago(st.Last, now)
 }
 
 // syncDetails is the sync paragraph of Settings.
@@ -60,7 +62,7 @@ func syncDetails(st SyncState, now time.Time) string {
 	case st.Running:
 		s += " A sync is under way."
 	case !st.Last.IsZero():
-		s += fmt.Sprintf(" Last sync %s (%s)", agoText(st.Last, now), st.Last.Local().Format("15:04"))
+		s += fmt.Sprintf(" Last sync %s (%s)", data.Ago(st.Last, now), st.Last.Local().Format("15:04"))
 		if st.Summary != "" {
 			s += ": " + st.Summary
 		}

@@ -170,7 +170,7 @@ func (r *taskRow) show(t data.DueTask) {
 	icon := theme.ConfirmIcon()
 	switch {
 	case !t.DoneAt.IsZero():
-		parts = append(parts, "done "+agoText(t.DoneAt, r.s.m.now()))
+		parts = append(parts, "done "+data.Ago(t.DoneAt, r.s.m.now()))
 		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case t.Overdue:
 		parts = append(parts, fmt.Sprintf("overdue since %s", dateText(t.Due)))

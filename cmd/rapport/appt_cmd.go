@@ -96,11 +96,7 @@ func apptList(c *cli, args []string) error {
 	fromFlag := fs.String("from", "", "first day, YYYY-MM-DD (default today)")
 	toFlag := fs.String("to", "", "last day, YYYY-MM-DD (default: no end)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	loc := localLoc()

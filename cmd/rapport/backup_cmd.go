@@ -119,11 +119,7 @@ func checkCmd(c *cli, args []string) error {
 	quick := fs.Bool("quick", false, "the quick check, as the app runs at start")
 	repair := fs.Bool("repair", false, "rebuild the search index and figures if they are wrong, and erase again what an erasure left")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if _, err := os.Stat(c.dbPath); err != nil {

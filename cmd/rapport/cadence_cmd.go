@@ -54,11 +54,7 @@ func describeRule(r data.CheckinRule) string {
 func cadenceList(c *cli, args []string) error {
 	fs := c.flags("cadence list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if err := c.open(); err != nil {

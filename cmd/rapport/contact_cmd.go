@@ -122,11 +122,7 @@ func contactAdd(c *cli, args []string) error {
 	fs := c.flags("contact add")
 	f := newContactFlags(fs)
 	asJSON := fs.Bool("json", false, "print the new contact as JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	set := given(fs)
@@ -275,11 +271,7 @@ func contactList(c *cli, args []string) error {
 	tag := fs.String("tag", "", "only clients with this tag")
 	deleted := fs.Bool("deleted", false, "the recently deleted clients")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if err := c.open(); err != nil {

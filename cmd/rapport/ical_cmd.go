@@ -89,14 +89,6 @@ func exportICal(c *cli, args []string) error {
 	return nil
 }
 
-func parseNoArgs(c *cli, args []string) ([]string, error) {
-	pos, err := parse(c.fs, args)
-	if err == nil && len(pos) > 0 {
-		err = usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	}
-	return pos, err
-}
-
 // writeCalendar exports to path through a temporary file in the same folder
 // (written, synced, renamed), unless the bytes equal last: a feed rewritten
 // with nothing new would make cloud folders upload it again for nothing.

@@ -43,6 +43,15 @@ func needPositional(pos []string, min, max int, what string) error {
 	return nil
 }
 
+// parseNoArgs reads the flags of a command that takes no arguments.
+func parseNoArgs(c *cli, args []string) ([]string, error) {
+	pos, err := parse(c.fs, args)
+	if err == nil && len(pos) > 0 {
+		err = usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	return pos, err
+}
+
 // localZone is the IANA name of this computer's time zone ("Europe/Berlin"),
 // or "UTC" when it cannot be told.
 func localZone() string {

@@ -196,11 +196,7 @@ func loyaltyProgramme(c *cli, args []string) error {
 	fs.Var(&removeRewards, "remove-reward", "a reward to remove (repeatable)")
 	awardSince := fs.String("award-since", "", "give the points for purchases and referrals logged from DATE on that earned none (those from before the programme)")
 	asJSON := fs.Bool("json", false, "print the programme as JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	set := map[string]bool{}

@@ -14,11 +14,7 @@ func init() {
 func statsCmd(c *cli, args []string) error {
 	fs := c.flags("stats")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if err := c.open(); err != nil {

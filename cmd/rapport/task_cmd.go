@@ -97,11 +97,7 @@ func taskList(c *cli, args []string) error {
 	fs := c.flags("task list")
 	withDone := fs.Bool("done", false, "include done tasks")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if err := c.open(); err != nil {

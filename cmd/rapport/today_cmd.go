@@ -18,11 +18,7 @@ func todayCmd(c *cli, args []string) error {
 	fs := c.flags("today")
 	days := fs.Int("days", 7, "look this many days ahead")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := needPositional(pos, 0, 0, ""); err != nil {
+	if _, err := parseNoArgs(c, args); err != nil {
 		return err
 	}
 	if *days < 0 || *days > 366 {
