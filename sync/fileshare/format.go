@@ -131,15 +131,35 @@ func EncodeSegment(s Segment) ([]byte, error) {
 	if s.To-s.From+1 != int64(len(s.Ops)) || s.From < 1 {
 		return nil, fmt.Errorf("fileshare: segment %d-%d with %d operations", s.From, s.To, len(s.Ops))
 	}
-	body := make([][]byte, len(s.Ops))
-	for i, op := range s.Ops {
+	body, err := opLines(s.Ops)
+	if err != nil {
+		return nil, err
+	}
+	return frame(segmentHeader{T: "hdr", Fmt: FormatVersion, Share: s.Share, Dev: s.Device, From: s.From, To: s.To, N: len(s.Ops), Schema: s.Schema}, body)
+}
+
+// opLines are the body lines of a segment or snapshot: one operation each.
+func opLines(ops []data.Op) ([][]byte, error) {
+	body := make([][]byte, len(ops))
+	for i, op := range ops {
 		line, err := json.Marshal(op)
 		if err != nil {
 			return nil, err
 		}
 		body[i] = line
 	}
-	return frame(segmentHeader{T: "hdr", Fmt: FormatVersion, Share: s.Share, Dev: s.Device, From: s.From, To: s.To, N: len(s.Ops), Schema: s.Schema}, body)
+	return body, nil
+}
+
+// decodeOps reads the body lines back; what names a line in an error.
+func decodeOps(body [][]byte, what string) ([]data.Op, error) {
+	ops := make([]data.Op, len(body))
+	for i, line := range body {
+		if err := decodeStrict(line, &ops[i]); err != nil {
+			return nil, fmt.Errorf("%w: %s %d: %v", ErrDamaged, what, i+1, err)
+		}
+	}
+	return ops, nil
 }
 
 // DecodeSegment reads and checks a segment file.
@@ -161,13 +181,11 @@ func DecodeSegment(b []byte) (Segment, error) {
 	if !isDeviceID(h.Dev) || !isShareID(h.Share) {
 		return Segment{}, fmt.Errorf("%w: segment header names no valid share or computer", ErrDamaged)
 	}
-	s := Segment{Share: h.Share, Device: h.Dev, From: h.From, To: h.To, Schema: h.Schema, Ops: make([]data.Op, len(body))}
-	for i, line := range body {
-		if err := decodeStrict(line, &s.Ops[i]); err != nil {
-			return Segment{}, fmt.Errorf("%w: operation %d: %v", ErrDamaged, i+1, err)
-		}
+	ops, err := decodeOps(body, "operation")
+	if err != nil {
+		return Segment{}, err
 	}
-	return s, nil
+	return Segment{Share: h.Share, Device: h.Dev, From: h.From, To: h.To, Schema: h.Schema, Ops: ops}, nil
 }
 
 // SegmentRef is what a head says about one of its computer's segments.
@@ -258,13 +276,9 @@ type snapshotHeader struct {
 
 // EncodeSnapshot writes a snapshot file.
 func EncodeSnapshot(s Snapshot) ([]byte, error) {
-	body := make([][]byte, len(s.Ops))
-	for i, op := range s.Ops {
-		line, err := json.Marshal(op)
-		if err != nil {
-			return nil, err
-		}
-		body[i] = line
+	body, err := opLines(s.Ops)
+	if err != nil {
+		return nil, err
 	}
 	return frame(snapshotHeader{T: "snap", Fmt: FormatVersion, Share: s.Share, Dev: s.Device, HLC: s.HLC, Covers: s.Covers, N: len(s.Ops), Schema: s.Schema}, body)
 }
@@ -290,13 +304,11 @@ func DecodeSnapshot(b []byte) (Snapshot, error) {
 			return Snapshot{}, fmt.Errorf("%w: snapshot covers %q %d", ErrDamaged, d, n)
 		}
 	}
-	s := Snapshot{Share: h.Share, Device: h.Dev, HLC: h.HLC, Covers: h.Covers, Schema: h.Schema, Ops: make([]data.Op, len(body))}
-	for i, line := range body {
-		if err := decodeStrict(line, &s.Ops[i]); err != nil {
-			return Snapshot{}, fmt.Errorf("%w: row %d: %v", ErrDamaged, i+1, err)
-		}
+	ops, err := decodeOps(body, "row")
+	if err != nil {
+		return Snapshot{}, err
 	}
-	return s, nil
+	return Snapshot{Share: h.Share, Device: h.Dev, HLC: h.HLC, Covers: h.Covers, Schema: h.Schema, Ops: ops}, nil
 }
 
 // ShareInfo is share.json, written once by the first computer.
