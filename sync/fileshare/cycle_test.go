@@ -3,6 +3,7 @@ package fileshare
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,6 +173,95 @@ func TestClonedDiskIsDetected(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// A disk copied before its first sync, where one copy does not see the
+// other's files yet (a cloud folder still downloading) and loses the race
+// for a head name: both publish the same operations under the same names,
+// so only the taken head name tells them apart. That copy must take a new
+// id, or what the other publishes later under the old id is never read.
+func TestDiskCopiedBeforeFirstSyncIsDetected(t *testing.T) {
+	dir, clock := t.TempDir(), newTestClock()
+	folder := NewFolderShare(t.TempDir())
+	a := openComputer(t, dir, "a", folder, clock)
+	a.addContact(t, "Max", "Orig")
+	a.store.Close()
+	clonePath := filepath.Join(dir, "clone.db")
+	copyFile(t, a.path, clonePath)
+	a.store = nil
+	a.reopen(t)
+	a.cycle(t)
+	late := &lateView{Share: folder, own: map[string]bool{}, beatenTo: true}
+	clone := &computer{name: "a", path: clonePath, clock: clock, share: late}
+	clone.reopen(t)
+	first := clone.cycle(t)
+	if first.NewDevice != "" || first.HeadWritten != "" {
+		t.Fatalf("the copies did not meet on one head name: %+v", first)
+	}
+	r := clone.cycle(t)
+	if r.NewDevice == "" {
+		t.Fatalf("copy not detected after its head name was taken: %+v", r)
+	}
+	late.caughtUp = true
+	x := a.addContact(t, "Nia", "OnA")
+	y := clone.addContact(t, "Oto", "OnClone")
+	for range 2 {
+		a.cycle(t)
+		clone.cycle(t)
+	}
+	assertConverged(t, a, clone)
+	for _, id := range []string{x, y} {
+		if _, err := clone.store.Contact(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// lateView is a share where the other writers' device files have not
+// arrived yet: listings show only what came through it, until caughtUp.
+// With beatenTo, another copy lands a head under the first head name
+// this one writes, just before it does.
+type lateView struct {
+	Share
+	own      map[string]bool
+	caughtUp bool
+	beatenTo bool
+}
+
+func (l *lateView) Rename(from, to string) error {
+	if dir, _, ok := strings.Cut(to, "/head/"); ok && l.beatenTo {
+		l.beatenTo = false
+		heads, err := l.Share.List(dir + "/head")
+		if err != nil || len(heads) == 0 {
+			return fmt.Errorf("no head of the other copy to race with: %v", err)
+		}
+		b, err := l.Share.ReadFile(dir + "/head/" + heads[0])
+		if err != nil {
+			return err
+		}
+		if err := WriteNew(l.Share, dir+"/.tmp", to, b); err != nil {
+			return err
+		}
+	}
+	err := l.Share.Rename(from, to)
+	if err == nil {
+		l.own[to] = true
+	}
+	return err
+}
+
+func (l *lateView) List(dir string) ([]string, error) {
+	names, err := l.Share.List(dir)
+	if l.caughtUp || !strings.HasPrefix(dir, "devices/") || err != nil {
+		return names, err
+	}
+	var mine []string
+	for _, n := range names {
+		if strings.HasSuffix(n, "/") || l.own[dir+"/"+n] {
+			mine = append(mine, n)
+		}
+	}
+	return mine, nil
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -84,9 +84,13 @@ type pubState struct {
 	LastHead   string      `json:"last_head,omitempty"`
 	HeadTried  string      `json:"head_tried,omitempty"`
 	SnapTried  string      `json:"snap_tried,omitempty"`
-	Created    string      `json:"created,omitempty"` // in device.json
-	Retired    []string    `json:"retired,omitempty"`
-	Verify     int         `json:"verify"` // which own segment to read back next
+	// ForeignHead is a head name this database tried for the first time
+	// and found taken: only another database writing as this computer can
+	// have written it.
+	ForeignHead string   `json:"foreign_head,omitempty"`
+	Created     string   `json:"created,omitempty"` // in device.json
+	Retired     []string `json:"retired,omitempty"`
+	Verify      int      `json:"verify"` // which own segment to read back next
 }
 
 // seenDevice is what this computer last read of another one's head.
@@ -474,11 +478,15 @@ func (s *Syncer) checkIdentity(ctx context.Context, r *Report) error {
 			}
 			reason = "another database publishes as this computer (a copied disk or a restored backup)"
 		}
+		if pub.ForeignHead != "" {
+			reason = "another database writes this computer's status (a copied disk)"
+		}
 		heads, _ := s.share.List(devDir(dev) + "/head")
 		for _, n := range heads {
 			// A head named after the last one this database tried to write
-			// is another database's.
-			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > max(pub.LastHead, pub.HeadTried) && pub.LastHead != "" {
+			// is another database's, also when this one never wrote one
+			// (a disk copied before its first head).
+			if hlc, isCopy, ok := parseStampName(headName, n); ok && !isCopy && hlc > max(pub.LastHead, pub.HeadTried) {
 				if _, err := s.readHead(dev, n); err == nil {
 					reason = "another database writes this computer's status (a copied disk)"
 				}
@@ -1072,6 +1080,16 @@ func (s *Syncer) writeHead(ctx context.Context, shareID string, r *Report) error
 	if err := s.writeNew(devDir(dev)+"/.tmp", name, b); err != nil {
 		if errors.Is(err, ErrDamaged) {
 			s.share.Remove(name)
+		}
+		if errors.Is(err, fs.ErrExist) {
+			// The name was new to this database, so another one wrote it;
+			// the next cycle takes a new id (checkIdentity).
+			if _, rerr := s.readHead(dev, headFile(hlc)); rerr == nil {
+				pub.ForeignHead = hlc
+				if serr := s.savePub(ctx, pub, nil); serr != nil {
+					return serr
+				}
+			}
 		}
 		return err
 	}
