@@ -133,6 +133,52 @@ type txn struct {
 	// to a RebuildDerived after a large merge, which is much faster than
 	// refreshing each contact in every batch.
 	deferDerived bool
+	// writer, when not nil, is closed when the rows an import handed to
+	// another goroutine are written (rowInserter.flushAsync); writeErr is
+	// what that failed with. Every statement first waits for it (await).
+	writer   chan struct{}
+	writeErr error
+}
+
+// await waits for the import's writer, if one is running, and gives the
+// error a write failed with: after one, the transaction is gone (INSERT OR
+// ROLLBACK) and nothing more may run on its connection.
+func (t *txn) await() error {
+	if t.writer != nil {
+		<-t.writer
+		t.writer = nil
+	}
+	return t.writeErr
+}
+
+// ExecContext, QueryContext, QueryRowContext and PrepareContext are the
+// transaction's, once the import's writer is done.
+func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := t.await(); err != nil {
+		return nil, err
+	}
+	return t.Tx.ExecContext(ctx, q, args...)
+}
+
+func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.await(); err != nil {
+		return nil, err
+	}
+	return t.Tx.QueryContext(ctx, q, args...)
+}
+
+// QueryRowContext reads nothing written by a failed import: that failure
+// is returned by the next statement that writes.
+func (t *txn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	t.await()
+	return t.Tx.QueryRowContext(ctx, q, args...)
+}
+
+func (t *txn) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	if err := t.await(); err != nil {
+		return nil, err
+	}
+	return t.Tx.PrepareContext(ctx, q)
 }
 
 // maxCachedStmts bounds the statements a transaction keeps prepared: the
@@ -144,6 +190,9 @@ const maxCachedStmts = 64
 // which is a third of the time of a large import. The statements close with
 // the transaction.
 func (t *txn) prepared(q string) (*sql.Stmt, error) {
+	if err := t.await(); err != nil {
+		return nil, err
+	}
 	if st := t.stmts[q]; st != nil {
 		return st, nil
 	}
@@ -183,6 +232,11 @@ func (s *Store) writeTx(ctx context.Context, fn func(t *txn) error) error {
 	}
 	t := &txn{Tx: tx, ctx: ctx, s: s, touched: map[string]bool{}}
 	if err := fn(t); err != nil {
+		t.await()
+		tx.Rollback()
+		return err
+	}
+	if err := t.await(); err != nil {
 		tx.Rollback()
 		return err
 	}

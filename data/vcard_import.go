@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Import of contacts read from address-book files. The reader (package
@@ -175,7 +177,7 @@ func (t *txn) importCard(card *ImportCard, opt ImportOptions, run *importRun) (I
 	if err != nil {
 		return ImportResult{}, err
 	}
-	if id == "" && run.rows != nil && bufferImports && simpleExtras(card, &check) {
+	if id == "" && run.rows != nil && bufferImports && simpleExtras(card) {
 		// A new contact with nothing beside its rows: buffered, and written
 		// with the others in multi-row inserts.
 		ok, err := run.rows.bufferable(&check)
@@ -220,7 +222,7 @@ func (t *txn) importMatched(card *ImportCard, prepared Contact, id, by string, o
 		c := prepared
 		c.ID, c.Source = "", opt.Source
 		if run.rows != nil {
-			if err := run.rows.createContact(&c, card.UID); err != nil {
+			if err := run.rows.createContact(&c, card.UID, birthdayLead(card)); err != nil {
 				return ImportResult{}, err
 			}
 			run.written(c.ID, &c, card.UID)
@@ -337,9 +339,10 @@ type importRun struct {
 	// it finds nothing there and is not asked. It may hold more.
 	db map[string]bool
 
-	// The new contacts buffered in rows, in order, indexed the way
-	// matchContact matches: the first of each key.
+	// The new contacts this file buffered in rows, written or not, in
+	// order, indexed the way matchContact matches: the first of each key.
 	pend    []pendContact
+	held    int // of pend, how many are not handed to the writer yet
 	byID    map[string]int
 	byUID   map[string]int
 	byEmail map[string]int
@@ -371,10 +374,26 @@ func nameKey(family, given string) string {
 	return "nm:" + bulkNoCase(family) + "\x00" + bulkNoCase(given)
 }
 
+// nameBirthdayKey is the key of db under which a contact can match by name
+// and birthday (the year may be missing on either side), and nameFileKey
+// the one under which it can match by name and file: a client's name alone
+// is shared by many in a large book, and every key found sends a card to
+// the database.
+func nameBirthdayKey(family, given string, b Date) string {
+	return "nb:" + nameKey(family, given) + "\x00" + strconv.Itoa(int(b.Month)) + "-" + strconv.Itoa(b.Day)
+}
+
+func nameFileKey(family, given, display, source string) string {
+	return "nf:" + nameKey(family, given) + "\x00" + display + "\x00" + source
+}
+
 // matchKeys are the keys of db for a contact as stored.
 func matchKeys(id string, c *Contact, uid string) []string {
 	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-	keys := []string{"id:" + id, nameKey(v(c.Family), v(c.Given))}
+	keys := []string{"id:" + id, nameFileKey(v(c.Family), v(c.Given), v(c.DisplayName), v(c.Source))}
+	if !c.Birthday.IsZero() {
+		keys = append(keys, nameBirthdayKey(v(c.Family), v(c.Given), c.Birthday))
+	}
 	if uid != "" {
 		keys = append(keys, "uid:"+v(uid))
 	}
@@ -399,14 +418,31 @@ func (run *importRun) loadKeys(t *txn, cards int) (int, error) {
 		return total, nil
 	}
 	db := map[string]bool{}
+	rows, err := t.QueryContext(t.ctx, "SELECT id, uid, family, given, display_name, source, bday_month, bday_day FROM contact")
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var c Contact
+		var uid string
+		var month int
+		if err := rows.Scan(&c.ID, &uid, &c.Family, &c.Given, &c.DisplayName, &c.Source, &month, &c.Birthday.Day); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		c.Birthday.Month = time.Month(month)
+		for _, k := range matchKeys(c.ID, &c, uid) {
+			db[k] = true
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	for _, q := range []struct {
 		sql  string
 		keys func(a, b, c string) []string
 	}{
-		{"SELECT id, uid, family || char(0) || given FROM contact", func(id, uid, name string) []string {
-			family, given, _ := strings.Cut(name, "\x00")
-			return []string{"id:" + id, "uid:" + uid, nameKey(family, given)}
-		}},
 		{"SELECT address, '', '' FROM contact_email", func(a, _, _ string) []string { return []string{"em:" + bulkNoCase(a)} }},
 		{"SELECT number, e164, '' FROM contact_phone", func(n, e, _ string) []string { return []string{"pn:" + n, "pe:" + e} }},
 	} {
@@ -449,7 +485,7 @@ func (run *importRun) buffer(t *txn, c Contact, card *ImportCard) (ImportResult,
 	w := run.rows
 	at := w.mark()
 	w.buffer = true
-	err := w.createContact(&c, uid)
+	err := w.createContact(&c, uid, birthdayLead(card))
 	if err == nil {
 		err = run.bufferExtras(t, c.ID, card)
 	}
@@ -490,28 +526,32 @@ func (run *importRun) buffer(t *txn, c Contact, card *ImportCard) (ImportResult,
 	}
 	k := nameKey(v(c.Family), v(c.Given))
 	run.byName[k] = append(run.byName[k], i)
-	if run.db != nil {
-		for _, k := range matchKeys(c.ID, &c, v(uid)) {
-			run.db[k] = true // once flushed; until then the buffer answers
-		}
-	}
-	if len(run.pend) >= pendContacts {
-		if err := run.flush(); err != nil {
+	if run.held++; run.held >= pendContacts {
+		run.held = 0
+		if err := run.rows.flushAsync(); err != nil {
 			return ImportResult{}, err
 		}
 	}
 	return ImportResult{Action: ImportCreated, ContactID: c.ID}, nil
 }
 
-// simpleExtras reports whether what the card holds beside the contact would,
-// for a new contact, only create rows (see importExtras): no birthday lead
-// time to change, no preference or consent given twice.
-func simpleExtras(card *ImportCard, c *Contact) bool {
+// birthdayLead is how many days ahead the card asks to be reminded of the
+// birthday: the last valid lead time of its birthday entries, as
+// importExtras would set it one after the other, or the default.
+func birthdayLead(card *ImportCard) int {
+	lead := DefaultLeadDays
 	for _, d := range card.Dates {
-		if d.Kind == "birthday" && !c.Birthday.IsZero() && d.LeadDays != DefaultLeadDays && d.LeadDays >= 0 && d.LeadDays <= 366 {
-			return false
+		if d.Kind == "birthday" && d.LeadDays >= 0 && d.LeadDays <= 366 {
+			lead = d.LeadDays
 		}
 	}
+	return lead
+}
+
+// simpleExtras reports whether what the card holds beside the contact would,
+// for a new contact, only create rows (see importExtras): no preference or
+// consent given twice. The birthday's lead time is written with the contact.
+func simpleExtras(card *ImportCard) bool {
 	type pk struct{ category, subject string }
 	prefs := map[pk]bool{}
 	for _, p := range card.Preferences {
@@ -538,7 +578,7 @@ func (run *importRun) bufferExtras(t *txn, id string, card *ImportCard) error {
 	w := run.rows
 	for _, d := range card.Dates {
 		if d.Kind == "birthday" {
-			continue // the lead time is the default (simpleExtras)
+			continue // written with the contact (birthdayLead)
 		}
 		if !oneOf(d.Kind, DateKinds) || d.Date.IsZero() || !d.Date.valid() {
 			continue
@@ -616,17 +656,18 @@ var bufferImports = true
 // pendContacts is how many new contacts are buffered at most.
 const pendContacts = 4096
 
-// flush writes the buffered contacts.
+// flush writes the buffered contacts. They stay in the buffer's indexes:
+// later cards of the file match them there, so that the database is not
+// asked (and the indexes put off, rebuilt) for a name many clients share.
 func (run *importRun) flush() error {
-	if run.rows == nil || len(run.pend) == 0 && !run.rows.pending() {
+	if run.rows == nil {
 		return nil
 	}
-	if err := run.rows.flush(); err != nil {
-		return err
+	if !run.rows.pending() {
+		return run.rows.t.await()
 	}
-	run.pend = run.pend[:0]
-	run.byID, run.byUID, run.byEmail, run.byPhone, run.byName = nil, nil, nil, nil, nil
-	return nil
+	run.held = 0
+	return run.rows.flush()
 }
 
 // stmtCache keeps the statements an import runs for every card prepared
@@ -634,6 +675,9 @@ func (run *importRun) flush() error {
 type stmtCache map[string]*sql.Stmt
 
 func (c stmtCache) get(t *txn, q string) (*sql.Stmt, error) {
+	if err := t.await(); err != nil {
+		return nil, err
+	}
 	if st, ok := c[q]; ok {
 		return st, nil
 	}
@@ -743,7 +787,8 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 			return found(i, "phone")
 		}
 	}
-	key = nameKey(c.Family, c.Given)
+	names := nameKey(c.Family, c.Given)
+	key = nameBirthdayKey(c.Family, c.Given, c.Birthday)
 	if !c.Birthday.IsZero() && (c.Given != "" || c.Family != "") {
 		id, err = one(`SELECT id FROM contact WHERE family = ? COLLATE NOCASE AND given = ? COLLATE NOCASE
 			AND bday_month = ? AND bday_day = ? AND (bday_year = ? OR bday_year = 0 OR ? = 0)
@@ -755,7 +800,7 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 			return id, "name and birthday", err
 		}
 		b := c.Birthday
-		for _, i := range run.byName[key] {
+		for _, i := range run.byName[names] {
 			p := run.pend[i]
 			if p.sameFileStranger(card.UID) {
 				continue
@@ -770,6 +815,7 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 	// A card with a UID has something to go by: importing again matches it by
 	// UID, and a namesake from the same file is somebody else.
 	if c.Source != "" && card.UID == "" {
+		key = nameFileKey(c.Family, c.Given, c.DisplayName, c.Source)
 		id, err = one(`SELECT id FROM contact WHERE family = ? COLLATE NOCASE AND given = ? COLLATE NOCASE
 			AND display_name = ? AND source = ? AND (bday_month = 0 OR ? = 0 OR (bday_month = ? AND bday_day = ?))
 			AND cl % 2 = 1 AND merged_into = '' ORDER BY rowid LIMIT 1`,
@@ -778,7 +824,7 @@ func (t *txn) matchContact(card *ImportCard, c Contact, run *importRun) (id, by 
 			return id, "name and file", err
 		}
 		b := c.Birthday
-		for _, i := range run.byName[key] {
+		for _, i := range run.byName[names] {
 			p := run.pend[i]
 			if p.display == c.DisplayName && p.source == c.Source &&
 				(p.bday.Month == 0 || b.Month == 0 || (p.bday.Month == b.Month && p.bday.Day == b.Day)) {

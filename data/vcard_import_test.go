@@ -227,9 +227,11 @@ func TestBufferedImportIsOrdinary(t *testing.T) {
 		{Contact: Contact{Given: "Anne", Emails: []Email{{Address: "ANNA@example.com"}}}},
 		extras(ImportCard{Contact: Contact{Given: "Eve", Emails: []Email{{Address: "eve@example.com"}}}}),
 		{Contact: Contact{DisplayName: "Fynn", Emails: []Email{{Address: "fynn@example.com"}}}},
+		{Contact: Contact{Given: "Gil", Birthday: Date{Month: 7, Day: 9}}, Dates: []ImportantDate{{Kind: "birthday", LeadDays: 3}}},
 	}
-	// Enough more to take the large file's way: one rebuild at the end.
-	const more = 2100
+	// Enough more to take the large file's way (one rebuild at the end) and
+	// to write the buffer twice while the next contacts are prepared.
+	const more = 2*pendContacts + 100
 	for i := 0; i < more; i++ {
 		cards = append(cards, ImportCard{Contact: Contact{Given: "Client", Family: strconv.Itoa(i),
 			Emails: []Email{{Address: "client" + strconv.Itoa(i%(more-10)) + "@example.com"}}, Tags: []string{"regular"}}})

@@ -28,6 +28,7 @@ type rowInserter struct {
 	// until flush writes them with multi-row inserts, parents first.
 	buffer  bool
 	pend    map[string]*pendRows
+	spare   map[string]*pendRows // the buffer a finished flushAsync gave back
 	multi   map[string]*sql.Stmt // full-chunk inserts, per table ("" for the outbox)
 	tags    map[string]int64     // known tag states: cl, 1 for a tag in pend
 	json    []byte               // reused by setJSON
@@ -88,6 +89,7 @@ func covered() bool {
 }
 
 func (w *rowInserter) close() {
+	w.t.await() // its error, if any, is the import's already
 	for _, st := range w.ins {
 		st.Close()
 	}
@@ -117,6 +119,9 @@ func (w *rowInserter) insert(table, id string, f fields) error {
 	}
 	if w.buffer {
 		return w.hold(ts, id, all)
+	}
+	if err := w.t.await(); err != nil {
+		return err
 	}
 	st, ok := w.ins[table]
 	if !ok {
@@ -250,11 +255,55 @@ func (w *rowInserter) pending() bool {
 // anyway (no savepoint is open when the import flushes and nothing is written
 // after a failed flush), and SQLite then journals less.
 func (w *rowInserter) flush() error {
+	if err := w.t.await(); err != nil {
+		return err
+	}
 	if len(w.pend) > len(pendOrder) {
 		return fmt.Errorf("flush: %d tables buffered", len(w.pend))
 	}
+	err := w.write(w.pend)
+	w.newTags = w.newTags[:0]
+	return err
+}
+
+// flushAsync starts writing the buffered rows on a goroutine of its own and
+// returns at once, with an empty buffer to fill meanwhile: SQLite's inserts
+// are the larger half of a large import, and mapping the next cards to rows
+// then runs on the other core. The transaction waits for the writer before
+// any other statement (txn.await), so nothing reads a half-written batch.
+func (w *rowInserter) flushAsync() error {
+	if err := w.t.await(); err != nil {
+		return err
+	}
+	if len(w.pend) > len(pendOrder) {
+		return fmt.Errorf("flush: %d tables buffered", len(w.pend))
+	}
+	batch := w.pend
+	w.pend, w.spare = w.spare, nil
+	w.newTags = w.newTags[:0]
+	done := make(chan struct{})
+	w.t.writer = done
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				w.t.writeErr = fmt.Errorf("internal error writing contacts: %v", p)
+			}
+		}()
+		if err := w.write(batch); err != nil {
+			w.t.writeErr = err
+			return
+		}
+		w.spare = batch // emptied by write; reused for the batch after next
+	}()
+	return nil
+}
+
+// write inserts the rows of batch and empties it. It runs on the import's
+// goroutine or alone on the writer's, so it uses the transaction directly.
+func (w *rowInserter) write(batch map[string]*pendRows) error {
 	for _, name := range pendOrder {
-		p := w.pend[name]
+		p := batch[name]
 		if p == nil || p.n == 0 {
 			continue
 		}
@@ -270,7 +319,6 @@ func (w *rowInserter) flush() error {
 		}
 		p.n, p.args, p.outbox = 0, p.args[:0], p.outbox[:0]
 	}
-	w.newTags = w.newTags[:0]
 	return nil
 }
 
@@ -303,7 +351,7 @@ func (w *rowInserter) exec(table string, n int, args []any) error {
 			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
 	if n < pendChunk {
-		_, err := w.t.ExecContext(w.t.ctx, q(), args...)
+		_, err := w.t.Tx.ExecContext(w.t.ctx, q(), args...)
 		return err
 	}
 	if w.multi == nil {
@@ -312,7 +360,7 @@ func (w *rowInserter) exec(table string, n int, args []any) error {
 	st, ok := w.multi[table]
 	if !ok {
 		var err error
-		if st, err = w.t.PrepareContext(w.t.ctx, q()); err != nil {
+		if st, err = w.t.Tx.PrepareContext(w.t.ctx, q()); err != nil {
 			return err
 		}
 		w.multi[table] = st
@@ -322,6 +370,9 @@ func (w *rowInserter) exec(table string, n int, args []any) error {
 }
 
 func (w *rowInserter) record(op Op) error {
+	if err := w.t.await(); err != nil {
+		return err
+	}
 	if w.outbox == nil {
 		st, err := w.t.PrepareContext(w.t.ctx, "INSERT INTO sync_outbox(op_id, hlc, tbl, row_id, cl, set_json, staff) VALUES(?, ?, ?, ?, ?, ?, ?)")
 		if err != nil {
@@ -338,8 +389,8 @@ func (w *rowInserter) record(op Op) error {
 }
 
 // createContact writes c, prepared and new, with its methods, tags, birthday
-// and uid, setting the ids it was given.
-func (w *rowInserter) createContact(c *Contact, uid string) error {
+// (reminded lead days before) and uid, setting the ids it was given.
+func (w *rowInserter) createContact(c *Contact, uid string, lead int) error {
 	now := formatTS(w.t.s.now())
 	c.ID = newID()
 	if err := w.insert("contact", c.ID, fields{
@@ -398,7 +449,7 @@ func (w *rowInserter) createContact(c *Contact, uid string) error {
 	if !c.Birthday.IsZero() {
 		if err := w.insert("important_date", birthdayDateID(c.ID), fields{"contact_id": c.ID, "kind": "birthday",
 			"label": "", "year": c.Birthday.Year, "month": int(c.Birthday.Month), "day": c.Birthday.Day,
-			"yearly": true, "lead_days": DefaultLeadDays}); err != nil {
+			"yearly": true, "lead_days": lead}); err != nil {
 			return err
 		}
 	}
@@ -452,6 +503,9 @@ func (w *rowInserter) tag(contact, id, name string) error {
 func (w *rowInserter) tagState(id string) (int64, error) {
 	if cl, ok := w.tags[id]; ok {
 		return cl, nil
+	}
+	if err := w.t.await(); err != nil {
+		return 0, err
 	}
 	if w.tagCL == nil {
 		st, err := w.t.PrepareContext(w.t.ctx, "SELECT cl FROM tag WHERE id = ?")
