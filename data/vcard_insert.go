@@ -255,15 +255,10 @@ func (w *rowInserter) pending() bool {
 // anyway (no savepoint is open when the import flushes and nothing is written
 // after a failed flush), and SQLite then journals less.
 func (w *rowInserter) flush() error {
-	if err := w.t.await(); err != nil {
+	if err := w.flushAsync(); err != nil {
 		return err
 	}
-	if len(w.pend) > len(pendOrder) {
-		return fmt.Errorf("flush: %d tables buffered", len(w.pend))
-	}
-	err := w.write(w.pend)
-	w.newTags = w.newTags[:0]
-	return err
+	return w.t.await()
 }
 
 // flushAsync starts writing the buffered rows on a goroutine of its own and

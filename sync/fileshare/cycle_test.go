@@ -148,11 +148,7 @@ func TestClonedDiskIsDetected(t *testing.T) {
 	a := openComputer(t, dir, "a", folder, clock)
 	a.addContact(t, "Max", "Orig")
 	a.cycle(t)
-	a.store.Close()
-	clonePath := filepath.Join(dir, "clone.db")
-	copyFile(t, a.path, clonePath)
-	a.store = nil
-	a.reopen(t)
+	clonePath := copyDisk(t, a, filepath.Join(dir, "clone.db"))
 	clone := &computer{name: "clone", path: clonePath, clock: clock, share: folder}
 	clone.reopen(t)
 	if clone.store.DeviceID() != a.store.DeviceID() {
@@ -168,11 +164,7 @@ func TestClonedDiskIsDetected(t *testing.T) {
 	clone.cycle(t)
 	a.cycle(t)
 	assertConverged(t, a, clone)
-	for _, id := range []string{x, y} {
-		if _, err := a.store.Contact(context.Background(), id); err != nil {
-			t.Fatal(err)
-		}
-	}
+	assertHasContacts(t, a, x, y)
 }
 
 // A disk copied before its first sync, where one copy does not see the
@@ -185,11 +177,7 @@ func TestDiskCopiedBeforeFirstSyncIsDetected(t *testing.T) {
 	folder := NewFolderShare(t.TempDir())
 	a := openComputer(t, dir, "a", folder, clock)
 	a.addContact(t, "Max", "Orig")
-	a.store.Close()
-	clonePath := filepath.Join(dir, "clone.db")
-	copyFile(t, a.path, clonePath)
-	a.store = nil
-	a.reopen(t)
+	clonePath := copyDisk(t, a, filepath.Join(dir, "clone.db"))
 	a.cycle(t)
 	late := &lateView{Share: folder, own: map[string]bool{}, beatenTo: true}
 	clone := &computer{name: "a", path: clonePath, clock: clock, share: late}
@@ -210,11 +198,7 @@ func TestDiskCopiedBeforeFirstSyncIsDetected(t *testing.T) {
 		clone.cycle(t)
 	}
 	assertConverged(t, a, clone)
-	for _, id := range []string{x, y} {
-		if _, err := clone.store.Contact(context.Background(), id); err != nil {
-			t.Fatal(err)
-		}
-	}
+	assertHasContacts(t, clone, x, y)
 }
 
 // lateView is a share where the other writers' device files have not
@@ -262,6 +246,27 @@ func (l *lateView) List(dir string) ([]string, error) {
 		}
 	}
 	return mine, nil
+}
+
+// copyDisk copies c's database to path, as a disk copied while the
+// computer was off, and starts c again.
+func copyDisk(t *testing.T, c *computer, path string) string {
+	t.Helper()
+	c.store.Close()
+	copyFile(t, c.path, path)
+	c.store = nil
+	c.reopen(t)
+	return path
+}
+
+// assertHasContacts fails unless c holds every contact of ids.
+func assertHasContacts(t *testing.T, c *computer, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if _, err := c.store.Contact(context.Background(), id); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {
