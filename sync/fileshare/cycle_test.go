@@ -1,6 +1,7 @@
 package fileshare
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -390,4 +391,61 @@ func TestLateComputerTakesSnapshotInACycle(t *testing.T) {
 	a.cycle(t)
 	b.cycle(t)
 	assertConverged(t, a, b)
+}
+
+// A share description that landed torn while its writer never came back
+// (a pulled USB stick, a laptop that was not switched on again) does not
+// block the shop: nobody can have joined it, so the next computer to sync
+// makes the share. One that others may have joined is never removed.
+func TestTornShareDescriptionIsMadeAgain(t *testing.T) {
+	info, err := EncodeInfo(ShareInfo{Share: newShareID(), Fmt: FormatVersion, Created: "2026-01-02T03:04:05Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	torn := info[:len(info)-20]
+	for _, tc := range []struct {
+		name   string
+		joined bool // another computer has a folder on the share
+		remade bool
+	}{
+		{name: "nobody joined", remade: true},
+		{name: "a computer has a folder", joined: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, clock := t.TempDir(), newTestClock()
+			root := filepath.Join(t.TempDir(), "Rapport")
+			if err := os.MkdirAll(filepath.Join(root, "devices"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tc.joined {
+				if err := os.MkdirAll(filepath.Join(root, "devices", strings.Repeat("ab", 16)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(root, "share.json"), torn, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			folder := NewFolderShare(filepath.Dir(root))
+			b := openComputer(t, dir, "b", folder, clock)
+			r, err := b.sync.Cycle(context.Background())
+			got, _ := os.ReadFile(filepath.Join(root, "share.json"))
+			if !tc.remade {
+				if !errors.Is(err, ErrOffline) || !bytes.Equal(got, torn) {
+					t.Fatalf("a share others may use was touched: %v, %q", err, got)
+				}
+				return
+			}
+			if err != nil || !r.CreatedShare {
+				t.Fatalf("share not made again: %v %+v", err, r)
+			}
+			if _, err := DecodeShareInfo(got); err != nil {
+				t.Fatalf("share.json after the cycle: %v", err)
+			}
+			c := openComputer(t, dir, "c", folder, clock)
+			b.addContact(t, "Ines", "Roux")
+			b.cycle(t)
+			c.cycle(t)
+			assertConverged(t, b, c)
+		})
+	}
 }

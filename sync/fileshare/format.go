@@ -59,7 +59,7 @@ func unframe(b []byte) (header []byte, body [][]byte, err error) {
 		return nil, nil, fmt.Errorf("%w: %d bytes is larger than any file Rapport writes", ErrDamaged, len(b))
 	}
 	if len(b) == 0 || b[len(b)-1] != '\n' {
-		return nil, nil, fmt.Errorf("%w: cut short (no end record)", ErrDamaged)
+		return nil, nil, errCutShort
 	}
 	i := bytes.LastIndexByte(b[:len(b)-1], '\n')
 	if i < 0 {
@@ -69,7 +69,7 @@ func unframe(b []byte) (header []byte, body [][]byte, err error) {
 	dec := json.NewDecoder(bytes.NewReader(b[i+1:]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&end); err != nil || end.T != "end" {
-		return nil, nil, fmt.Errorf("%w: cut short (no end record)", ErrDamaged)
+		return nil, nil, errCutShort
 	}
 	// The end record is outside the seal, so only its one exact spelling
 	// counts (JSON would also take "N" for "n").

@@ -38,6 +38,10 @@ type Share interface {
 // treated as not arrived yet.
 var ErrDamaged = errors.New("damaged file")
 
+// errCutShort marks a damaged file whose end is missing, as a partial upload
+// or a torn rename leaves it.
+var errCutShort = fmt.Errorf("%w: cut short (no end record)", ErrDamaged)
+
 // WriteNew puts data on the share under name, a file that must not exist yet,
 // the only way sync creates files (SYNC.md, principle 2): write a temporary
 // file in tmpDir and flush it, rename it into place, then read it back and

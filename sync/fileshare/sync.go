@@ -253,7 +253,7 @@ func newShareID() string {
 // because of what is missing on the share.
 func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 	var r Report
-	shareID, err := s.preflight(ctx, &r, true)
+	shareID, err := s.preflight(ctx, &r, true, true)
 	if err != nil {
 		if errors.Is(err, ErrOffline) {
 			r.Offline = true
@@ -300,7 +300,7 @@ func (s *Syncer) Cycle(ctx context.Context) (Report, error) {
 // preflight checks the share is the one this computer syncs with (creating
 // it on first use when create is set), cleans this computer's temporary
 // files, and looks for another database writing under this computer's id.
-func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string, error) {
+func (s *Syncer) preflight(ctx context.Context, r *Report, create, repair bool) (string, error) {
 	known, _, err := s.store.SyncState(ctx, keyShare)
 	if err != nil {
 		return "", err
@@ -312,10 +312,11 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 		if info, err = DecodeShareInfo(raw); err != nil {
 			// A description this computer was writing that landed torn is
 			// its own to remove; no computer can have read a share id from it.
-			var pending ShareInfo
-			if ok, _ := s.state(ctx, keySharePending, &pending); ok && known == "" {
-				if mine, _ := EncodeInfo(pending); len(raw) < len(mine) && bytes.HasPrefix(mine, raw) {
-					s.share.Remove("share.json")
+			if known == "" && create && repair && s.tornUnjoinedShare(ctx, raw, err) {
+				// Nobody can have read a share id from it, so the first
+				// computer to sync makes the share again, once a cycle.
+				if rerr := s.share.Remove("share.json"); rerr == nil {
+					return s.preflight(ctx, r, true, false)
 				}
 			}
 			return "", fmt.Errorf("%w: share.json: %v", ErrOffline, err)
@@ -360,12 +361,12 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create bool) (string,
 			if errors.Is(err, ErrDamaged) {
 				// Read back different: either it landed torn or the read was
 				// bad. Reading it again tells which.
-				return s.preflight(ctx, r, false)
+				return s.preflight(ctx, r, false, false)
 			}
 			if !errors.Is(err, fs.ErrExist) {
 				return "", fmt.Errorf("creating the share: %w", err)
 			}
-			return s.preflight(ctx, r, false) // another computer made it first
+			return s.preflight(ctx, r, false, false) // another computer made it first
 		}
 		r.CreatedShare = true
 	default:
@@ -993,12 +994,37 @@ func (s *Syncer) rebuildDerived(ctx context.Context) error {
 	return s.store.SetSyncState(ctx, map[string]string{keyDerivedStale: ""})
 }
 
+// tornUnjoinedShare tells whether share.json, which read as damaged with
+// readErr, is a description that landed torn and that no computer has
+// joined: either the one this computer was writing, or one that stays cut
+// short when read again while no computer has a folder on the share yet (a
+// computer makes its folder only after reading share.json whole). A read that
+// flipped bits of a good description differs the second time, so a share
+// others use is never taken down.
+func (s *Syncer) tornUnjoinedShare(ctx context.Context, raw []byte, readErr error) bool {
+	var pending ShareInfo
+	if ok, _ := s.state(ctx, keySharePending, &pending); ok {
+		if mine, _ := EncodeInfo(pending); len(raw) < len(mine) && bytes.HasPrefix(mine, raw) {
+			return true
+		}
+	}
+	if !errors.Is(readErr, errCutShort) {
+		return false
+	}
+	devices, err := s.share.List("devices")
+	if (err != nil && !errors.Is(err, fs.ErrNotExist)) || len(devices) > 0 {
+		return false
+	}
+	again, err := s.share.ReadFile("share.json")
+	return err == nil && bytes.Equal(again, raw)
+}
+
 // Join sets this computer up on an existing share: it merges the newest
 // valid snapshot, then runs a cycle, which applies the segments after it and
 // publishes this computer's own data as new operations.
 func (s *Syncer) Join(ctx context.Context) (Report, error) {
 	var r Report
-	shareID, err := s.preflight(ctx, &r, false)
+	shareID, err := s.preflight(ctx, &r, false, false)
 	if err != nil {
 		return r, err
 	}
