@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -379,6 +380,53 @@ func TestNamesakesWithTheirOwnUIDs(t *testing.T) {
 				if r.MatchedBy != tc.wantBy[i] {
 					t.Errorf("card %d matched by %q (%s), want %q", i, r.MatchedBy, r.Action, tc.wantBy[i])
 				}
+			}
+		})
+	}
+}
+
+// A batch that fails on the writer goroutine fails its file: nothing of the
+// file stays, and the error reaches the caller, whether the failing batch is
+// written while later cards are mapped or as the file's last.
+func TestFailedBatchWriteLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		at   int // index of the card the database refuses
+	}{
+		{"batch written while the next is mapped", 10},
+		{"last batch", pendContacts + 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openImportStore(t)
+			if err := s.SaveContact(ctx, &Contact{Given: "Kept", Family: "Before"}); err != nil {
+				t.Fatal(err)
+			}
+			// The database itself refuses one row, as a full disk or a
+			// broken constraint would, deep inside a multi-row insert.
+			if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON contact
+				WHEN NEW.family = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`); err != nil {
+				t.Fatal(err)
+			}
+			var cards []ImportCard
+			for i := 0; i < pendContacts+50; i++ {
+				family := strconv.Itoa(i)
+				if i == tc.at {
+					family = "Refused"
+				}
+				cards = append(cards, ImportCard{Contact: Contact{Given: "Client", Family: family,
+					Emails: []Email{{Address: "client" + strconv.Itoa(i) + "@example.com"}}, Tags: []string{"regular"}}})
+			}
+			_, err := s.ImportContacts(ctx, cards, ImportOptions{Source: "vcard: test.vcf"})
+			if err == nil || !strings.Contains(err.Error(), "refused by the test") {
+				t.Fatalf("import error: %v", err)
+			}
+			if n, err := s.CountContacts(ctx, ""); err != nil || n != 1 {
+				t.Fatalf("contacts after the failed file: %d, %v", n, err)
+			}
+			// The store is usable afterwards.
+			if err := s.SaveContact(ctx, &Contact{Given: "After"}); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -310,8 +310,6 @@ func (s *Syncer) preflight(ctx context.Context, r *Report, create, repair bool) 
 	switch {
 	case err == nil:
 		if info, err = DecodeShareInfo(raw); err != nil {
-			// A description this computer was writing that landed torn is
-			// its own to remove; no computer can have read a share id from it.
 			if known == "" && create && repair && s.tornUnjoinedShare(ctx, raw, err) {
 				// Nobody can have read a share id from it, so the first
 				// computer to sync makes the share again, once a cycle.
